@@ -1,0 +1,40 @@
+"""provenance: where a news article's claims come from, sentence by sentence.
+
+Import is cheap: the model loads on the first call to :func:`score`.
+"""
+
+from provenance.errors import (
+    InputTooLargeError,
+    InputTypeError,
+    ModelFileError,
+    ProvenanceError,
+    TrainingDataError,
+)
+from provenance.labels import FLAGS, LABELS, LabelId
+from provenance.pipeline import DEFAULT_MAX_CHARS, Scorer, score, score_many
+from provenance.results import ArticleScore, Cue, RiskLevel, SentenceScore
+from provenance.segment import Sentence, segment
+
+__version__ = "1.0.0"
+
+__all__ = [
+    "DEFAULT_MAX_CHARS",
+    "FLAGS",
+    "LABELS",
+    "ArticleScore",
+    "Cue",
+    "InputTooLargeError",
+    "InputTypeError",
+    "LabelId",
+    "ModelFileError",
+    "ProvenanceError",
+    "RiskLevel",
+    "Scorer",
+    "Sentence",
+    "SentenceScore",
+    "TrainingDataError",
+    "__version__",
+    "score",
+    "score_many",
+    "segment",
+]

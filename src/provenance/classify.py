@@ -1,0 +1,122 @@
+"""Stage 3: features -> per-label probabilities, decisions and the cues behind each decision.
+
+Plain arithmetic on the loaded arrays: a linear model's log-odds, Platt-calibrated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final, NamedTuple
+
+import numpy as np
+
+from provenance.features import Extracted, Matrix, extract, vectorize
+from provenance.labels import LABELS, LabelId
+from provenance.modelfile import Model
+
+MAX_CUES_PER_LABEL: Final = 3
+#: An n-gram is offered as a cue only if it carries at least this share of the strongest one's weight.
+MIN_SHARE_OF_TOP: Final = 0.3
+_NOT_CUES: Final = frozenset("a an the of to in on at by for and or but is was are were be it its this that".split())
+
+
+class CueSpan(NamedTuple):
+    """A cue relative to its sentence: label, half-open span and log-odds contribution."""
+
+    label: LabelId
+    start: int
+    end: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class Predictions:
+    """What the model says about a run of sentences."""
+
+    probabilities: np.ndarray  # (n_sentences, n_labels), calibrated
+    labels: list[tuple[LabelId, ...]]
+    cues: list[tuple[CueSpan, ...]]
+
+
+def predict(sentences: Sequence[str], model: Model) -> Predictions:
+    """Score sentences; a label is set when its probability reaches its threshold AND a cue explains it."""
+    hits = model.lexicon.find_many(sentences) if sentences else []
+    extracted = [extract(sentence, model.lexicon, found) for sentence, found in zip(sentences, hits)]
+    matrix = vectorize([item.features for item in extracted], model.vocabulary, model.idf)
+    contributions = model.weights[matrix.indices] * matrix.data[:, None]
+    probabilities = calibrated_probabilities(log_odds(matrix, contributions, model), model)
+    labels: list[list[LabelId]] = [[] for _ in sentences]
+    cues: list[list[CueSpan]] = [[] for _ in sentences]
+    cue_ok = model.cue_columns[matrix.indices]
+    rows, ks = np.nonzero(probabilities >= model.thresholds)
+    bounds = matrix.indptr.tolist()
+    for i, k in zip(rows.tolist(), ks.tolist()):
+        a, b = bounds[i], bounds[i + 1]
+        label_cues = explain(extracted[i], matrix.indices[a:b], contributions[a:b, k], cue_ok[a:b], k, model)
+        if label_cues:  # no cue, no flag: every label shown comes with the words behind it
+            labels[i].append(LABELS[k])
+            cues[i].extend(label_cues)
+    return Predictions(probabilities, [tuple(x) for x in labels], [tuple(x) for x in cues])
+
+
+def log_odds(matrix: Matrix, contributions: np.ndarray, model: Model) -> np.ndarray:
+    """Linear-model log-odds for each sentence and label, shape (n_sentences, n_labels).
+
+    ``contributions`` holds each stored value times its weights, one row per stored entry.
+    """
+    n_rows = len(matrix.indptr) - 1
+    logits = np.tile(model.bias, (n_rows, 1))
+    lengths = np.diff(matrix.indptr)
+    non_empty = lengths > 0
+    if non_empty.any():
+        logits[non_empty] += np.add.reduceat(contributions, matrix.indptr[:-1][non_empty], axis=0)
+    return logits
+
+
+def calibrated_probabilities(logits: np.ndarray, model: Model) -> np.ndarray:
+    """Map log-odds to probabilities with the Platt scaling fitted out-of-fold at training time."""
+    z = np.clip(logits * model.platt_scale + model.platt_shift, -50.0, 50.0)
+    return np.asarray(1.0 / (1.0 + np.exp(-z)))
+
+
+def explain(
+    item: Extracted, columns: np.ndarray, contribution: np.ndarray, cue_ok: np.ndarray, k: int, model: Model
+) -> list[CueSpan]:
+    """Pick the words behind label ``k``: its lexicon hits first, then the strongest n-grams.
+
+    ``columns``, ``contribution`` and ``cue_ok`` describe one sentence's stored entries: their
+    columns, their share of label ``k``'s log-odds, and whether their words may be shown.
+    """
+    label = LABELS[k]
+    lexicon_hits = [span for span, hit_label in zip(item.lexicon_spans, item.lexicon_labels) if hit_label == label]
+    lexicon_weight = 0.0
+    if lexicon_hits:
+        where = int(np.searchsorted(columns, model.lexicon_columns[k]))
+        if where < len(columns) and columns[where] == model.lexicon_columns[k]:
+            lexicon_weight = float(contribution[where])
+    chosen = [CueSpan(label, start, end, lexicon_weight) for start, end in lexicon_hits[:MAX_CUES_PER_LABEL]]
+    usable = np.flatnonzero((contribution > 0) & cue_ok)
+    if not len(usable):
+        return chosen
+    top = usable[np.argsort(-contribution[usable], kind="stable")[: 2 * MAX_CUES_PER_LABEL]]
+    floor = MIN_SHARE_OF_TOP * float(contribution[top[0]])
+    for position in top.tolist():
+        weight = float(contribution[position])
+        if len(chosen) >= MAX_CUES_PER_LABEL or (chosen and weight < floor):
+            break
+        feature = model.feature_names[int(columns[position])]
+        start, end = item.span(item.features.index(feature))
+        if all(end <= other.start or start >= other.end for other in chosen):
+            chosen.append(CueSpan(label, start, end, weight))
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def can_cue(feature: str) -> bool:
+    """Words can explain a flag; lexicon counters, punctuation and bare function words cannot."""
+    if feature.startswith("l:"):
+        return False
+    if feature.startswith("w:"):
+        word = feature[2:]
+        return word.isalnum() and word not in _NOT_CUES
+    return True

@@ -1,0 +1,87 @@
+"""Stage 2b: the cue lexicon. Finds the phrases that signal each label, as offsets.
+
+Lexicon hits are model features (``l:<label>``) and the first explanation offered for a flag. The
+phrase lists live in ``data/lexicon.json`` with the source of each list.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import Any, NamedTuple
+
+import re2
+
+from provenance.labels import LABELS, LabelId
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class CueMatch(NamedTuple):
+    """A lexicon phrase found in a sentence; offsets are relative to the sentence."""
+
+    label: LabelId
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Compiled cue phrases: one case-insensitive alternation per label."""
+
+    patterns: tuple[tuple[LabelId, Any], ...]  # compiled RE2 patterns
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> Lexicon:
+        """Compile a lexicon document (see ``data/lexicon.json``)."""
+        document: dict[str, Any] = json.loads(raw)
+        compiled: list[tuple[LabelId, Any]] = []
+        for label in LABELS:
+            entry = document["labels"].get(label)
+            if not entry:
+                continue
+            compiled.append((label, compile_phrases(entry["patterns"])))
+        return cls(tuple(compiled))
+
+    def find(self, sentence: str) -> list[CueMatch]:
+        """Return every non-overlapping cue phrase of every label in ``sentence``."""
+        return self.find_many([sentence])[0]
+
+    def find_many(self, sentences: Sequence[str]) -> list[list[CueMatch]]:
+        """``find`` for each sentence, in one scan per label over the sentences joined by newlines.
+
+        No phrase can match a newline, and a newline is a word boundary, so the result equals
+        calling ``find`` sentence by sentence; one scan saves the per-call cost of the matcher.
+        """
+        joined = _encodable("\n".join(sentences))
+        starts = list(accumulate((len(s) + 1 for s in sentences[:-1]), initial=0))
+        found: list[list[CueMatch]] = [[] for _ in sentences]
+        for label, pattern in self.patterns:
+            for match in pattern.finditer(joined):
+                i = bisect_right(starts, match.start()) - 1
+                found[i].append(CueMatch(label, match.start() - starts[i], match.end() - starts[i]))
+        return found
+
+
+def _encodable(text: str) -> str:
+    """Replace lone surrogates (which UTF-8 cannot encode) one-for-one, so offsets do not move."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
+
+
+def compile_phrases(phrases: list[str]) -> Any:
+    """Join phrase fragments into one word-bounded, case-insensitive RE2 pattern.
+
+    RE2 matches in time linear in the text whatever the pattern, and it is about ten times faster
+    than the standard library on these long alternations.
+    """
+    options = re2.Options()
+    options.case_sensitive = False
+    return re2.compile(r"\b(?:" + "|".join(phrases) + r")\b", options=options)

@@ -1,0 +1,67 @@
+"""Every error the library raises, with its message template in one place.
+
+Each class subclasses a built-in so callers can catch ``TypeError``/``ValueError``/``OSError`` as usual.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ProvenanceError(Exception):
+    """Base class of every error raised on purpose by provenance."""
+
+
+class InputTypeError(ProvenanceError, TypeError):
+    """A public function got a value of the wrong type."""
+
+    @classmethod
+    def for_text(cls, param: str, caller: str, value: object) -> InputTypeError:
+        """Name what was passed and say how to get a ``str``."""
+        hint = "Pass the article as a str."
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            hint = "Decode bytes first, e.g. data.decode('utf-8')."
+        elif value is None:
+            hint = "Pass an empty string '' for an empty article."
+        return cls(
+            f"The {param!r} parameter of {caller} must be a str. "
+            f"Got {type(value).__name__} ({_preview(value)}) instead. {hint}"
+        )
+
+
+class InputTooLargeError(ProvenanceError, ValueError):
+    """The text is longer than the configured limit."""
+
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(
+            f"The text is {length:,} characters long, over the limit of {limit:,} characters. "
+            f"Split the text, or raise the limit with score(text, max_chars=...) or "
+            f"Scorer(max_chars=...)."
+        )
+        self.length = length
+        self.limit = limit
+
+
+class ModelFileError(ProvenanceError, OSError):
+    """A model file is missing, tampered with, truncated or of another format version."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        super().__init__(f"Cannot load the model at {str(path)!r}: {problem}")
+        self.path = str(path)
+        self.problem = problem
+
+
+class TrainingDataError(ProvenanceError, ValueError):
+    """A labelled-data file has a line that cannot be used; names the file, line and fix."""
+
+    def __init__(self, path: Path | str, line: int, problem: str) -> None:
+        super().__init__(f"{path}:{line}: {problem}")
+        self.path = str(path)
+        self.line = line
+        self.problem = problem
+
+
+def _preview(value: object, limit: int = 40) -> str:
+    """Return a short repr of ``value`` for an error message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,146 @@
+"""Stage 2: sentence -> feature strings. The ONE definition, shared by training and scoring.
+
+Features are word 1-3-grams, 5-letter prefixes (a cheap stem: "anony" covers anonymous/anonymity),
+"shape" n-grams that replace capitalised words with ``C`` (acronyms with ``A``) so that "C said"
+generalises over names, and one ``l:<label>`` feature per lexicon hit. ``Extracted.span`` gives the
+words behind any feature, so the scorer can point at them without a second pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final, NamedTuple
+
+import numpy as np
+
+from provenance.cues import CueMatch, Lexicon
+
+_TOKEN: Final = re.compile(r"\w+(?:[-'\u2019]\w+)*|[\"\u201c\u201d\u201e\u00ab\u00bb?!:,]")
+_QUOTES: Final = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')
+_STEM_LEN: Final = 5
+_PLACEHOLDERS: Final = frozenset({"C", "A"})
+
+
+class Extracted(NamedTuple):
+    """A sentence's features (duplicates kept: they count as tf) and where each came from.
+
+    ``features`` is laid out in blocks: words, prefixes, bigrams, trigrams, shape bigrams, shape
+    trigrams, lexicon hits. ``token_spans`` and the per-block token indices map a feature back to text.
+    """
+
+    features: list[str]
+    token_spans: list[tuple[int, int]]
+    blocks: tuple[tuple[int, list[int], int], ...]  # (first feature index, first token of each, n tokens)
+    lexicon_spans: list[tuple[int, int]]
+    lexicon_labels: list[str]
+
+    def span(self, index: int) -> tuple[int, int]:
+        """Half-open span, relative to the sentence, of the words behind feature ``index``."""
+        for first, tokens, width in self.blocks:
+            if first <= index < first + len(tokens):
+                token = tokens[index - first]
+                return self.token_spans[token][0], self.token_spans[token + width - 1][1]
+        return self.lexicon_spans[index - self.blocks[-1][0] - len(self.blocks[-1][1])]
+
+
+def _normalise(token: str) -> str:
+    """Lower-case a token, fold every quote mark to ``"`` and every number to ``0``."""
+    if token in _QUOTES:
+        return '"'
+    if token[0].isdigit():
+        return "0"
+    return token.lower()
+
+
+def _shape(token: str, position: int, lower: str) -> str:
+    """Map names and acronyms to placeholders; keep other words as they are."""
+    if len(token) > 1 and token.isupper() and token.isalpha():
+        return "A"
+    if position > 0 and token[0].isupper():
+        return "C"
+    return lower
+
+
+def extract(sentence: str, lexicon: Lexicon, hits: list[CueMatch] | None = None) -> Extracted:
+    """Compute every feature of one sentence (``hits``: its lexicon matches, if already found)."""
+    matches = list(_TOKEN.finditer(sentence))
+    raw = [m.group() for m in matches]
+    low = [token.lower() if token[0].isalpha() else _normalise(token) for token in raw]
+    shape = [
+        _shape(token, i, low[i]) if token[0].isupper() and (i or token.isupper()) else low[i]
+        for i, token in enumerate(raw)
+    ]
+    n = len(low)
+    stems = [i for i in range(n) if len(low[i]) > _STEM_LEN + 1]
+    named = [x in _PLACEHOLDERS for x in shape]
+    shape2 = [i for i in range(n - 1) if named[i] or named[i + 1]]
+    shape3 = [i for i in range(n - 2) if named[i] or named[i + 1] or named[i + 2]]
+    features = [f"w:{x}" for x in low]
+    features += [f"p:{low[i][:_STEM_LEN]}" for i in stems]
+    features += [f"b:{x} {y}" for x, y in zip(low, low[1:])]
+    features += [f"t:{x} {y} {z}" for x, y, z in zip(low, low[1:], low[2:])]
+    features += [f"s:{shape[i]} {shape[i + 1]}" for i in shape2]
+    features += [f"s:{shape[i]} {shape[i + 1]} {shape[i + 2]}" for i in shape3]
+    hits = lexicon.find(sentence) if hits is None else hits
+    features += ["l:" + hit.label for hit in hits]
+    blocks_in_order = (
+        (list(range(n)), 1), (stems, 1), (list(range(n - 1)), 2), (list(range(n - 2)), 3), (shape2, 2), (shape3, 3)
+    )
+    blocks = []
+    first = 0
+    for tokens, width in blocks_in_order:
+        blocks.append((first, tokens, width))
+        first += len(tokens)
+    return Extracted(
+        features,
+        [m.span() for m in matches],
+        tuple(blocks),
+        [(hit.start, hit.end) for hit in hits],
+        [hit.label for hit in hits],
+    )
+
+
+def analyze(sentence: str, lexicon: Lexicon) -> list[str]:
+    """Return only the feature strings (the analyzer handed to scikit-learn at training time)."""
+    return extract(sentence, lexicon).features
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """TF-IDF rows in compressed sparse row form: row i is ``indices/data[indptr[i]:indptr[i + 1]]``."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+
+    def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Column indices and values of row ``i``."""
+        a, b = self.indptr[i], self.indptr[i + 1]
+        return self.indices[a:b], self.data[a:b]
+
+
+def vectorize(feature_lists: Sequence[list[str]], vocabulary: dict[str, int], idf: np.ndarray) -> Matrix:
+    """TF-IDF as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` computes it, for many sentences.
+
+    Out-of-vocabulary features are dropped before normalising, as scikit-learn does. One dictionary
+    pass and a few whole-array operations, instead of small array work per sentence.
+    """
+    get = vocabulary.get
+    columns: list[int] = []
+    lengths: list[int] = []
+    for features in feature_lists:
+        known = [column for column in map(get, features) if column is not None]
+        columns += known
+        lengths.append(len(known))
+    n_rows = len(lengths)
+    rows = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
+    keys, counts = np.unique(rows * len(idf) + np.asarray(columns, dtype=np.int64), return_counts=True)
+    key_rows, key_columns = np.divmod(keys, len(idf))
+    values = (np.log(counts) + 1.0) * idf[key_columns]
+    norms = np.sqrt(np.bincount(key_rows, weights=values * values, minlength=n_rows))
+    if len(values):
+        values /= norms[key_rows]
+    indptr = np.searchsorted(key_rows, np.arange(n_rows + 1, dtype=np.int64))
+    return Matrix(indptr, key_columns, values)

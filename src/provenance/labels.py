@@ -1,0 +1,78 @@
+"""The seven label ids of the taxonomy: the single source every other module reads.
+
+The contract lives in ``../shared/taxonomy.md``; ``docs/taxonomy.md`` in this repository restates it.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal, NamedTuple
+
+LabelId = Literal[
+    "anonymous_source",
+    "vague_attribution",
+    "exclusive_access",
+    "leaked_document",
+    "closed_channel",
+    "unverified_claim",
+    "on_record",
+]
+
+
+class LabelInfo(NamedTuple):
+    """What a label means and how it is drawn."""
+
+    id: LabelId
+    kind: Literal["flag", "positive"]
+    definition: str
+    colour: str
+
+
+LABEL_INFO: Final[tuple[LabelInfo, ...]] = (
+    LabelInfo(
+        "anonymous_source",
+        "flag",
+        "credited to a specific person, or a small counted set, whose identity is withheld",
+        "#f4a261",
+    ),
+    LabelInfo(
+        "vague_attribution",
+        "flag",
+        "credited to an unspecified group or impersonal voice nobody could identify or check",
+        "#e9c46a",
+    ),
+    LabelInfo(
+        "exclusive_access",
+        "flag",
+        "the writer, outlet or a source claims privileged or insider access as the basis",
+        "#e76f51",
+    ),
+    LabelInfo(
+        "leaked_document",
+        "flag",
+        "rests on leaked, internal, confidential, classified or unpublished documents or messages",
+        "#d62828",
+    ),
+    LabelInfo(
+        "closed_channel",
+        "flag",
+        "travelled through a closed, private, encrypted or restricted channel or meeting",
+        "#9d4edd",
+    ),
+    LabelInfo(
+        "unverified_claim",
+        "flag",
+        "the text itself signals the claim is unconfirmed, speculative, alleged or without evidence",
+        "#577590",
+    ),
+    LabelInfo(
+        "on_record",
+        "positive",
+        "credited to a named person, a named organisation speaking officially, or a public record",
+        "#2a9d8f",
+    ),
+)
+
+LABELS: Final[tuple[LabelId, ...]] = tuple(info.id for info in LABEL_INFO)
+FLAGS: Final[tuple[LabelId, ...]] = tuple(info.id for info in LABEL_INFO if info.kind == "flag")
+POSITIVE: Final[LabelId] = "on_record"
+LABEL_INDEX: Final[dict[str, int]] = {label: i for i, label in enumerate(LABELS)}

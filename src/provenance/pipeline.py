@@ -1,0 +1,189 @@
+"""Wiring: text -> sentences -> features -> probabilities -> article score.
+
+``Scorer`` runs stages 1-4 with one model; ``score`` and ``score_many`` use the shipped model,
+loaded lazily once per process. Input is checked here, at the door, and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+
+from provenance.classify import Predictions, predict
+from provenance.errors import InputTooLargeError, InputTypeError
+from provenance.labels import LABELS, LabelId
+from provenance.modelfile import Model, load_default_model, load_model
+from provenance.results import ArticleScore
+from provenance.risk import article_risk, risk_level
+from provenance.segment import segment
+
+#: Longest text ``score`` accepts by default (about 150,000 words). Raise it per call or per Scorer;
+#: time and memory grow linearly with length.
+DEFAULT_MAX_CHARS: Final = 1_000_000
+_BATCH_SIZE: Final = 32
+
+
+class Scorer:
+    """Scores articles with one model. Cheap to create; the model loads on first use."""
+
+    def __init__(self, model: Model | None = None, *, max_chars: int = DEFAULT_MAX_CHARS) -> None:
+        if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1:
+            raise ValueError(
+                f"The 'max_chars' parameter of Scorer must be a positive int. Got {max_chars!r} instead."
+            )
+        self._model = model
+        self.max_chars = max_chars
+
+    @classmethod
+    def from_directory(cls, path: str | Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> Scorer:
+        """Load a model written by ``provenance train`` (its manifest is required and verified)."""
+        return cls(load_model(Path(path)), max_chars=max_chars)
+
+    @property
+    def model(self) -> Model:
+        """The model, loading the shipped one on first access."""
+        if self._model is None:
+            self._model = load_default_model()
+        return self._model
+
+    def score(self, text: str) -> ArticleScore:
+        """Score one article given as a ``str``; see :func:`provenance.score`."""
+        if not isinstance(text, str):
+            raise InputTypeError.for_text("text", "score()", text)
+        if len(text) > self.max_chars:
+            raise InputTooLargeError(len(text), self.max_chars)
+        model = self.model
+        sentences = segment(text)
+        predictions = predict([s.text for s in sentences], model)
+        counts: dict[LabelId, int] = {label: 0 for label in LABELS}
+        rows = []
+        for i, sentence in enumerate(sentences):
+            for label in predictions.labels[i]:
+                counts[label] += 1
+            rows.append(_sentence_row(text, sentence.start, sentence.end, predictions, i))
+        matrix = predictions.probabilities
+        risk = article_risk(matrix)
+        # One validation pass in pydantic-core is several times faster than building each model in Python.
+        return ArticleScore.model_validate(
+            {"risk": risk, "level": risk_level(risk), "counts": counts, "sentences": rows,
+             "model_version": model.version}
+        )
+
+    def score_many(self, texts: Iterable[str], n_jobs: int = 1) -> Iterator[ArticleScore]:
+        """Score many articles lazily, in input order; ``n_jobs > 1`` uses joblib worker processes."""
+        _check_iterable(texts, "score_many()")
+        if n_jobs == 1:
+            return (self.score(text) for text in texts)
+        return _parallel_scores(self, texts, n_jobs)
+
+
+_DEFAULT_SCORERS: dict[int, Scorer] = {}
+
+
+def _default_scorer(max_chars: int) -> Scorer:
+    """One Scorer per size limit, all sharing the shipped model (loaded once per process)."""
+    scorer = _DEFAULT_SCORERS.get(max_chars)
+    if scorer is None:
+        scorer = _DEFAULT_SCORERS.setdefault(max_chars, Scorer(max_chars=max_chars))
+    return scorer
+
+
+def score(text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> ArticleScore:
+    """Score one article with the shipped model.
+
+    Parameters
+    ----------
+    text : str
+        The article. Offsets in the result index this exact string.
+    max_chars : int
+        Longest text accepted; longer text raises ``ValueError`` (never a hang).
+
+    Returns
+    -------
+    ArticleScore
+        Risk in [0, 1], its level, label counts and every sentence with probabilities and cues.
+
+    Raises
+    ------
+    TypeError
+        If ``text`` is not a ``str`` (decode bytes first).
+    ValueError
+        If ``text`` is longer than ``max_chars``.
+
+    Examples
+    --------
+    >>> result = score("Sources say the deal collapsed. The mayor said the road reopened.")
+    >>> [s.labels for s in result.sentences]
+    [('vague_attribution',), ('on_record',)]
+    """
+    return _default_scorer(max_chars).score(text)
+
+
+def score_many(
+    texts: Iterable[str], n_jobs: int = 1, *, max_chars: int = DEFAULT_MAX_CHARS
+) -> Iterator[ArticleScore]:
+    """Score an iterable of articles, yielding one ``ArticleScore`` per text in the same order.
+
+    Inputs are consumed and results produced lazily, so memory stays flat on long streams.
+    ``n_jobs`` > 1 (or -1 for every core) spreads batches over joblib worker processes, each of
+    which loads the model once.
+    """
+    return _default_scorer(max_chars).score_many(texts, n_jobs=n_jobs)
+
+
+def _sentence_row(text: str, start: int, end: int, predictions: Predictions, i: int) -> dict[str, object]:
+    """A SentenceScore as plain data, cue offsets moved from the sentence to the article."""
+    return {
+        "text": text[start:end],
+        "start": start,
+        "end": end,
+        "labels": predictions.labels[i],
+        "probabilities": dict(zip(LABELS, predictions.probabilities[i].tolist())),
+        "cues": [
+            {"label": cue.label, "start": start + cue.start, "end": start + cue.end,
+             "text": text[start + cue.start : start + cue.end], "weight": cue.weight}
+            for cue in predictions.cues[i]
+        ],
+    }
+
+
+def _check_iterable(texts: object, caller: str) -> None:
+    """Catch the classic trap of passing one string where an iterable of strings is expected."""
+    if isinstance(texts, (str, bytes, bytearray)):
+        raise InputTypeError(
+            f"{caller} expected an iterable of str, got a {type(texts).__name__}. "
+            "Wrap a single article in a list, or call score() for one text."
+        )
+    if not isinstance(texts, Iterable):
+        raise InputTypeError(
+            f"{caller} expected an iterable of str, got {type(texts).__name__}. Pass a list or generator of str."
+        )
+
+
+def _parallel_scores(scorer: Scorer, texts: Iterable[str], n_jobs: int) -> Iterator[ArticleScore]:
+    """Score batches in joblib worker processes, streaming inputs and results in order."""
+    from joblib import Parallel, delayed
+
+    shipped = scorer._model is None or scorer._model is load_default_model()
+    payload = None if shipped else scorer.model
+    batches = _batches(texts, _BATCH_SIZE)
+    jobs = (delayed(_score_batch)(batch, payload, scorer.max_chars) for batch in batches)
+    for results in Parallel(n_jobs=n_jobs, return_as="generator")(jobs):
+        yield from results
+
+
+def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
+    """Cut a stream into lists of ``size`` without reading ahead further."""
+    iterator = iter(texts)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _score_batch(texts: list[str], model: Model | None, max_chars: int) -> list[ArticleScore]:
+    """Worker side: score a batch with the shipped model (cached per process) or the one sent."""
+    scorer = _default_scorer(max_chars) if model is None else Scorer(model, max_chars=max_chars)
+    return [scorer.score(text) for text in texts]

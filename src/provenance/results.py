@@ -1,0 +1,64 @@
+"""Immutable, typed results. Offsets are 0-based and half-open, like Python slices:
+``text[s.start:s.end] == s.text`` for every sentence and cue, on the caller's own string."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from provenance.labels import FLAGS, LabelId
+
+RiskLevel = Literal["low", "medium", "high"]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class Span(BaseModel):
+    """A piece of the input text, by half-open character offsets."""
+
+    model_config = _FROZEN
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Cue(Span):
+    """Words that drove a label: a lexicon phrase or the model's strongest n-gram.
+
+    ``weight`` is the cue's contribution to the label's log-odds (larger = stronger).
+    """
+
+    label: LabelId
+    weight: float
+
+
+class SentenceScore(Span):
+    """A sentence with its label probabilities, the labels over threshold and their cues."""
+
+    labels: tuple[LabelId, ...]
+    probabilities: dict[LabelId, float]
+    cues: tuple[Cue, ...]
+
+    @property
+    def flags(self) -> tuple[LabelId, ...]:
+        """The weak-provenance labels this sentence carries (``on_record`` left out)."""
+        return tuple(label for label in self.labels if label in FLAGS)
+
+
+class ArticleScore(BaseModel):
+    """The score of one article: its risk, its level and every sentence in text order."""
+
+    model_config = _FROZEN
+
+    risk: float = Field(ge=0.0, le=1.0)
+    level: RiskLevel
+    counts: dict[LabelId, int]
+    sentences: tuple[SentenceScore, ...]
+    model_version: str
+
+    @property
+    def flagged(self) -> tuple[SentenceScore, ...]:
+        """The sentences that carry at least one weak-provenance flag."""
+        return tuple(s for s in self.sentences if s.flags)

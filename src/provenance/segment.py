@@ -1,0 +1,150 @@
+"""Stage 1: text -> sentences with half-open character offsets into the caller's string.
+
+Pure and model-free. Every sentence satisfies ``text[s.start:s.end] == s.text``; whitespace between
+sentences belongs to none, every other character belongs to exactly one. Runs in time linear in the
+length of the text: one pass of simple regular expressions with no nested quantifiers.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final, NamedTuple
+
+
+class Sentence(NamedTuple):
+    """One sentence: its text and half-open offsets, ``text == article[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+
+
+#: Sentences longer than this are cut at the last space before it, so that one run-on "sentence"
+#: (a scraped page with no punctuation) cannot make feature extraction quadratic or huge.
+MAX_SENTENCE_CHARS: Final = 1_500
+
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# A run of terminal punctuation and any closing quotes or brackets after it; CJK and Devanagari
+# full stops end a sentence without a following space.
+_LATIN_END = r"[.!?\u2026\u203c\u2047-\u2049]+[\"'\u201d\u2019\u00bb\u203a)\]]*"
+_CJK_END = r"[\u3002\uff01\uff1f\uff61]+[\u300d\u300f\u201d\u2019)\uff09]*|[\u0964\u0965]"
+_TERMINAL = re.compile(f"({_CJK_END})|{_LATIN_END}")
+_WORD_BEFORE = re.compile(r"[\w.]{1,12}$")
+_WORD_AFTER = re.compile(r"\w{1,12}")
+
+# Words before a full stop that almost never end a sentence.
+_TITLES: Final = frozenset(
+    """mr mrs ms dr prof gen col lt sgt capt cpt maj adm gov sen rep rev hon st mt ft fig no nos vs
+    approx dept est ave blvd brig cmdr supt insp det pres amb atty jan feb mar apr jun jul aug sep
+    sept oct nov dec""".split()
+)
+# Words before a full stop that end a sentence only when a typical sentence opener follows.
+_AMBIGUOUS: Final = frozenset("etc inc ltd co corp jr sr plc llc bros".split())
+_NEVER_BREAK: Final = frozenset({"e.g", "i.e", "cf", "viz"})
+_OPENERS: Final = frozenset(
+    """the a an he she it they we i you but and in on at this that these those there his her its
+    their our as after before when while if however meanwhile yet so for one two three police
+    officials no some many most according""".split()
+)
+# Line ends after which a single line break is a wrapped line, not a sentence boundary.
+_CONTINUES: Final = frozenset("the a an of to in and or by for with from at on said told that as".split())
+
+
+def segment(text: str, max_sentence_chars: int = MAX_SENTENCE_CHARS) -> tuple[Sentence, ...]:
+    """Split ``text`` into sentences whose offsets slice back to the input."""
+    sentences: list[Sentence] = []
+    for block_start, block_end in _blocks(text):
+        for start, end in _split_block(text, block_start, block_end):
+            start, end = _trim(text, start, end)
+            for piece_start, piece_end in _cap_length(text, start, end, max_sentence_chars):
+                sentences.append(Sentence(text[piece_start:piece_end], piece_start, piece_end))
+    return tuple(sentences)
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Cut at line breaks that end a headline, paragraph or line, not at wrapped lines."""
+    blocks: list[tuple[int, int]] = []
+    start = 0
+    for match in _LINE_BREAK.finditer(text):
+        if _is_hard_break(text, start, match.start(), match.end()):
+            blocks.append((start, match.start()))
+            start = match.end()
+    blocks.append((start, len(text)))
+    return blocks
+
+
+def _is_hard_break(text: str, line_start: int, break_start: int, next_start: int) -> bool:
+    """Decide whether a single line break ends a sentence (heading, list item) or wraps one."""
+    before = text[max(line_start, break_start - 40) : break_start].rstrip()
+    if not before:
+        return True
+    after = text[next_start : next_start + 40].lstrip(" \t")
+    if not after or after[0].islower():
+        return after == ""
+    if before[-1] in ",;(-\u2013\u2014/&":
+        return False
+    last_word = before.rsplit(None, 1)[-1].lower()
+    return last_word not in _CONTINUES
+
+
+def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut one block at sentence-final punctuation."""
+    pieces: list[tuple[int, int]] = []
+    piece_start = start
+    for match in _TERMINAL.finditer(text, start, end):
+        cut = match.end()
+        if match.group(1) is not None or _ends_sentence(text, match.start(), cut, end):
+            pieces.append((piece_start, cut))
+            piece_start = cut
+    pieces.append((piece_start, end))
+    return pieces
+
+
+def _ends_sentence(text: str, mark: int, cut: int, block_end: int) -> bool:
+    """Tell a sentence end from an abbreviation, decimal, initial or mid-sentence ellipsis."""
+    if cut < block_end and not text[cut].isspace():
+        return False
+    following = text[cut : min(block_end, cut + 40)].lstrip()
+    if not following:
+        return True
+    if following[0].islower() or following[0] in ",;:":
+        return False
+    if text[mark] != "." or text[mark : mark + 2] == "..":
+        return True
+    before = _WORD_BEFORE.search(text, max(0, mark - 12), mark)
+    if before is None:
+        return True
+    word = before.group().lower()
+    if word in _NEVER_BREAK:
+        return False
+    opener = _WORD_AFTER.match(following)
+    next_is_opener = opener is not None and opener.group().lower() in _OPENERS
+    if word in _TITLES:
+        return False
+    if len(word) == 1 and word.isalpha():
+        return next_is_opener and text[mark - 1].islower()
+    if word in _AMBIGUOUS or "." in word:
+        return next_is_opener
+    return True
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Move the bounds inwards past whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _cap_length(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """Cut an over-long sentence at spaces (or hard, inside one long word) into pieces <= limit."""
+    pieces: list[tuple[int, int]] = []
+    while end - start > limit:
+        cut = text.rfind(" ", start + limit // 2, start + limit)
+        cut = start + limit if cut <= start else cut
+        pieces.append(_trim(text, start, cut))
+        start, _ = _trim(text, cut, end)
+    if end > start:
+        pieces.append((start, end))
+    return [p for p in pieces if p[1] > p[0]]

@@ -1,0 +1,92 @@
+"""Training data validation and deterministic training."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from provenance.errors import TrainingDataError
+from provenance.training.corpus import default_data_directory, read_corpus
+
+GOOD = {"text": "Sources said the talks failed.", "labels": ["vague_attribution"], "source": "authored"}
+
+
+def write_lines(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("bad_line", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        (json.dumps({**GOOD, "text": "Other.", "labels": ["rumour"]}), "unknown label 'rumour'"),
+        (json.dumps({**GOOD, "text": "   "}), "text is empty"),
+        (json.dumps({**GOOD, "text": 5}), "text: Input should be a valid string"),
+        (json.dumps({**GOOD, "text": "Other.", "labels": "on_record"}), "labels"),
+        (json.dumps({**GOOD, "text": "Other.", "source": "web"}), "must be 'authored' or 'seed:"),
+        (json.dumps({**GOOD, "text": "Other.", "extra": 1}), "unexpected key"),
+        (json.dumps({"text": "Other.", "labels": []}), "source: missing"),
+        ("[1, 2]", "expected a JSON object"),
+        (json.dumps({**GOOD, "text": "sources   said the TALKS failed."}), "duplicate text, first seen at .*:1"),
+    ],
+)
+def test_bad_lines_name_file_line_and_fix(tmp_path: Path, bad_line: str, message: str) -> None:
+    path = write_lines(tmp_path / "batch.jsonl", [json.dumps(GOOD), bad_line])
+    with pytest.raises(TrainingDataError, match=message) as caught:
+        read_corpus([path])
+    assert caught.value.line == 2 and caught.value.path == str(path)
+    assert str(caught.value).startswith(f"{path}:2: ")
+
+
+def test_missing_path_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(TrainingDataError, match="no such file"):
+        read_corpus([tmp_path / "missing.jsonl"])
+
+
+@pytest.mark.slow
+def test_same_data_and_seed_give_identical_models(tmp_path: Path) -> None:
+    from provenance import Scorer
+    from provenance.modelfile import load_model
+    from provenance.training import train
+
+    files = sorted(default_data_directory().glob("*.jsonl"))[:3]
+    subset = tmp_path / "data"
+    subset.mkdir()
+    for file in files:
+        lines = file.read_text(encoding="utf-8").splitlines()[:120]
+        write_lines(subset / file.name, lines)
+    quiet = lambda _: None  # noqa: E731
+    first, _ = train([subset], tmp_path / "a", seed=3, progress=quiet)
+    second, _ = train([subset], tmp_path / "b", seed=3, progress=quiet)
+    assert (tmp_path / "a" / "model.npz").read_bytes() == (tmp_path / "b" / "model.npz").read_bytes()
+    assert first.read_text() .replace(str(tmp_path / "a"), "") == second.read_text().replace(str(tmp_path / "b"), "")
+    texts = [json.loads(line)["text"] for f in files for line in f.read_text(encoding="utf-8").splitlines()]
+    a, b = Scorer(load_model(tmp_path / "a")), Scorer(load_model(tmp_path / "b"))
+    for text in texts:
+        assert a.score(text) == b.score(text)
+
+
+def test_training_and_scoring_features_match() -> None:
+    """scikit-learn's TF-IDF at training time equals the numpy TF-IDF used when scoring."""
+    from provenance.features import extract, vectorize
+    from provenance.modelfile import load_default_model
+    from provenance.training.fit import make_vectorizer
+
+    model = load_default_model()
+    texts = [
+        json.loads(line)["text"]
+        for line in (default_data_directory() / "seeds.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    vectorizer = make_vectorizer(model.lexicon)
+    vectorizer.fit(texts)
+    expected = vectorizer.transform(texts).toarray()
+    idf = np.asarray(vectorizer.idf_)
+    for row, text in zip(expected, texts):
+        columns, values = vectorize(extract(text, model.lexicon), vectorizer.vocabulary_, idf)
+        actual = np.zeros_like(row)
+        actual[columns] = values
+        np.testing.assert_allclose(actual, row, rtol=1e-12, atol=1e-12)
