@@ -8,10 +8,12 @@ from provenance.errors import (
     InputTypeError,
     ModelFileError,
     ProvenanceError,
+    RulesError,
     TrainingDataError,
 )
 from provenance.labels import FLAGS, LABELS, LabelId
 from provenance.pipeline import DEFAULT_MAX_CHARS, Scorer, score, score_many
+from provenance.rules import HouseRules, load_rules
 from provenance.results import ArticleScore, Cue, RiskLevel, SentenceScore
 from provenance.segment import Sentence, segment
 
@@ -23,17 +25,20 @@ __all__ = [
     "LABELS",
     "ArticleScore",
     "Cue",
+    "HouseRules",
     "InputTooLargeError",
     "InputTypeError",
     "LabelId",
     "ModelFileError",
     "ProvenanceError",
     "RiskLevel",
+    "RulesError",
     "Scorer",
     "Sentence",
     "SentenceScore",
     "TrainingDataError",
     "__version__",
+    "load_rules",
     "score",
     "score_many",
     "segment",

@@ -18,7 +18,13 @@ from provenance.modelfile import Model
 MAX_CUES_PER_LABEL: Final = 3
 #: An n-gram is offered as a cue only if it carries at least this share of the strongest one's weight.
 MIN_SHARE_OF_TOP: Final = 0.3
-_NOT_CUES: Final = frozenset("a an the of to in on at by for and or but is was are were be it its this that".split())
+_NOT_CUES: Final = frozenset(
+    """a an the of to in on at by for and or but nor yet so if as is was are were be been being has have had
+    it its this that these those he she they we i you his her him their them our us who whom which what
+    when where how with from into about after before over under than then there here also not no some any
+    all each other such only own same too very can could will would may might should must just now one
+    , " : ? ! 0""".split()
+)
 
 
 class CueSpan(NamedTuple):
@@ -116,7 +122,4 @@ def can_cue(feature: str) -> bool:
     """Words can explain a flag; lexicon counters, punctuation and bare function words cannot."""
     if feature.startswith("l:"):
         return False
-    if feature.startswith("w:"):
-        word = feature[2:]
-        return word.isalnum() and word not in _NOT_CUES
-    return True
+    return any(word not in _NOT_CUES and (word.isalnum() or word in ("C", "A")) for word in feature[2:].split(" "))

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Iterator, Sequence
 from enum import IntEnum
@@ -15,12 +16,16 @@ from typing import TextIO
 from provenance.errors import ProvenanceError
 from provenance.labels import LABELS
 from provenance.pipeline import DEFAULT_MAX_CHARS, Scorer
-from provenance.results import ArticleScore
+from provenance.results import ArticleScore, Cue
+from provenance.rules import load_rules
 
 _EXAMPLES = """examples:
   provenance score article.txt
   provenance score articles/ --format jsonl > scores.jsonl
   cat article.txt | provenance score - --fail-above 0.6
+  provenance render article.txt -o report.html
+  provenance train --data my_sentences/ --out my_model/
+  provenance evaluate my_sentences.jsonl
 """
 _COLOUR = "\033[1;33m"
 _RESET = "\033[0m"
@@ -62,13 +67,53 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     score.add_argument("paths", nargs="+", help="files, directories, or - for standard input")
-    score.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
+    score.add_argument("--format", choices=("text", "json", "jsonl", "html"), default="text")
     score.add_argument("--threshold", type=float, default=0.0, help="show flags with probability >= this")
     score.add_argument("--labels", help="comma-separated label ids to show (default: all)")
     score.add_argument("--fail-above", type=float, metavar="RISK", help="exit 1 if any article's risk exceeds RISK")
     score.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS, help="longest text accepted")
-    score.add_argument("--model", type=Path, help="model directory from `provenance train` (default: shipped)")
+    _add_model_options(score)
+
+    train = commands.add_parser(
+        "train",
+        help="retrain the model from labelled JSONL",
+        description="Retrain from JSONL in the taxonomy format (the shipped sentences by default).",
+        epilog="example:\n  provenance train --data my_sentences/ --out my_model/ --seed 0",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    train.add_argument("--data", type=Path, action="append", help="JSONL file or directory (repeatable)")
+    train.add_argument("--out", type=Path, help="model directory to write (default: the package's own)")
+    train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="precision/recall/F1 of the model on your labelled JSONL",
+        description="Per-label precision, recall and F1 of the current model on labelled sentences.",
+        epilog="example:\n  provenance evaluate my_sentences.jsonl --format json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    evaluate.add_argument("data", type=Path, help="JSONL file in the taxonomy format")
+    evaluate.add_argument("--format", choices=("text", "json"), default="text")
+    _add_model_options(evaluate)
+
+    render = commands.add_parser(
+        "render",
+        help="write a self-contained HTML report with highlighted cues",
+        description="Render one article as a single HTML file (no scripts, no network requests).",
+        epilog="example:\n  provenance render article.txt -o report.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    render.add_argument("path", help="article file, or - for standard input")
+    render.add_argument("-o", "--output", type=Path, required=True, help="HTML file to write")
+    render.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS, help="longest text accepted")
+    _add_model_options(render)
     return parser
+
+
+def _add_model_options(parser: argparse.ArgumentParser) -> None:
+    """--model and --rules, shared by the commands that score."""
+    parser.add_argument("--model", type=Path, help="model directory from `provenance train` (default: shipped)")
+    parser.add_argument("--rules", type=Path, help="house rules file (TOML or JSON): extra cues, disabled labels")
 
 
 def run(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> ExitStatus:
@@ -77,7 +122,8 @@ def run(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr:
     err = stderr or sys.stderr
     try:
         args = build_parser().parse_args(argv)
-        return _score(args, out)
+        command = {"score": _score, "train": _train, "evaluate": _evaluate, "render": _render}[args.command]
+        return command(args, out, err)
     except _UsageError as error:
         print(error, file=err)
         return ExitStatus.USAGE_ERROR
@@ -91,14 +137,28 @@ def main() -> None:
     sys.exit(int(run()))
 
 
-def _score(args: argparse.Namespace, out: TextIO) -> ExitStatus:
+def _scorer(args: argparse.Namespace) -> Scorer:
+    """The Scorer the options ask for."""
+    rules = load_rules(args.rules) if args.rules else None
+    max_chars = getattr(args, "max_chars", DEFAULT_MAX_CHARS)
+    if args.model:
+        return Scorer.from_directory(args.model, max_chars=max_chars, rules=rules)
+    return Scorer(max_chars=max_chars, rules=rules)
+
+
+def _score(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitStatus:
     """The ``score`` subcommand."""
     shown = _parse_labels(args.labels)
-    scorer = Scorer.from_directory(args.model, max_chars=args.max_chars) if args.model else Scorer(max_chars=args.max_chars)
+    scorer = _scorer(args)
     status = ExitStatus.OK
     documents = []
     colour = out.isatty()
-    for name, text in _read_inputs(args.paths):
+    inputs = _read_inputs(args.paths)
+    if err.isatty() and any(Path(p).is_dir() for p in args.paths):
+        from tqdm import tqdm
+
+        inputs = tqdm(inputs, desc="scoring", unit=" files", file=err)
+    for name, text in inputs:
         result = scorer.score(text)
         if args.fail_above is not None and result.risk > args.fail_above:
             status = ExitStatus.OVER_THRESHOLD
@@ -106,11 +166,63 @@ def _score(args: argparse.Namespace, out: TextIO) -> ExitStatus:
             out.write(result.model_dump_json() + "\n")
         elif args.format == "json":
             documents.append(result.model_dump_json(indent=2))
+        elif args.format == "html":
+            from provenance.report import render_html
+
+            out.write(render_html(result, text, name))
         else:
             out.write(format_text(name, result, shown, args.threshold, colour))
     if args.format == "json":
         out.write(documents[0] + "\n" if len(documents) == 1 else "[\n" + ",\n".join(documents) + "\n]\n")
     return status
+
+
+def _train(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitStatus:
+    """The ``train`` subcommand: progress on stderr, the cross-validated table on stdout."""
+    from tqdm import tqdm
+
+    from provenance.evaluation.metrics import format_table
+    from provenance.training import train
+    from provenance.training.fit import C_GRID, N_FOLDS
+
+    with tqdm(total=len(C_GRID) * (N_FOLDS + 1) + 1, desc="training", file=err, disable=not err.isatty()) as bar:
+
+        def progress(message: str) -> None:
+            bar.update(1)
+            if not err.isatty():
+                print(message, file=err)
+
+        path, validation = train(args.data, args.out, seed=args.seed, progress=progress)
+    out.write(f"grouped {validation.n_folds}-fold cross-validation (C={validation.c:g}):\n")
+    out.write(format_table(validation.report) + f"\nwrote {path}\n")
+    return ExitStatus.OK
+
+
+def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitStatus:
+    """The ``evaluate`` subcommand."""
+    from provenance.evaluation import evaluate
+    from provenance.evaluation.metrics import format_table, macro_f1
+    from provenance.training.corpus import read_jsonl
+
+    sentences = read_jsonl(args.data)
+    report = evaluate(_scorer(args), sentences)
+    if args.format == "json":
+        rows = [row.as_dict() for row in report]
+        out.write(json.dumps({"sentences": len(sentences), "macro_f1": round(macro_f1(report), 4), "per_label": rows}, indent=2) + "\n")
+    else:
+        out.write(f"{len(sentences)} sentences from {args.data}\n{format_table(report)}\n")
+    return ExitStatus.OK
+
+
+def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitStatus:
+    """The ``render`` subcommand."""
+    from provenance.report import render_html
+
+    name, text = next(_read_inputs([args.path]))
+    result = _scorer(args).score(text)
+    args.output.write_text(render_html(result, text, name), encoding="utf-8")
+    out.write(f"wrote {args.output}: risk {result.risk:.2f} ({result.level}), {len(result.flagged)} flagged sentences\n")
+    return ExitStatus.OK
 
 
 def format_text(name: str, result: ArticleScore, shown: set[str], threshold: float, colour: bool) -> str:
@@ -131,9 +243,9 @@ def format_text(name: str, result: ArticleScore, shown: set[str], threshold: flo
     return "\n".join(lines) + "\n\n"
 
 
-def _highlight(text: str, offset: int, cues: Sequence[object], colour: bool) -> str:
+def _highlight(text: str, offset: int, cues: Sequence[Cue], colour: bool) -> str:
     """Mark cue words: bold yellow on a terminal, [[brackets]] otherwise."""
-    spans = sorted({(c.start - offset, c.end - offset) for c in cues})  # type: ignore[attr-defined]
+    spans = sorted({(c.start - offset, c.end - offset) for c in cues})
     pieces = []
     position = 0
     for start, end in spans:

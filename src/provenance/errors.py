@@ -61,6 +61,16 @@ class TrainingDataError(ProvenanceError, ValueError):
         self.problem = problem
 
 
+class RulesError(ProvenanceError, ValueError):
+    """A house-rules file has a problem; names the file, the line and the fix."""
+
+    def __init__(self, path: Path | str, line: int, problem: str) -> None:
+        super().__init__(f"{path}:{line}: {problem}")
+        self.path = str(path)
+        self.line = line
+        self.problem = problem
+
+
 def _preview(value: object, limit: int = 40) -> str:
     """Return a short repr of ``value`` for an error message."""
     text = repr(value)

@@ -19,6 +19,7 @@ from provenance.labels import LABELS, LabelId
 from provenance.modelfile import Model, load_default_model, load_model
 from provenance.results import ArticleScore
 from provenance.risk import article_risk, risk_level
+from provenance.rules import HouseRules
 from provenance.segment import segment
 
 #: Longest text ``score`` accepts by default (about 150,000 words). Raise it per call or per Scorer;
@@ -30,18 +31,28 @@ _BATCH_SIZE: Final = 32
 class Scorer:
     """Scores articles with one model. Cheap to create; the model loads on first use."""
 
-    def __init__(self, model: Model | None = None, *, max_chars: int = DEFAULT_MAX_CHARS) -> None:
+    def __init__(
+        self, model: Model | None = None, *, max_chars: int = DEFAULT_MAX_CHARS, rules: HouseRules | None = None
+    ) -> None:
         if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1:
             raise ValueError(
                 f"The 'max_chars' parameter of Scorer must be a positive int. Got {max_chars!r} instead."
             )
+        if rules is not None and not isinstance(rules, HouseRules):
+            raise InputTypeError(
+                f"The 'rules' parameter of Scorer must be a HouseRules. Got {type(rules).__name__} instead. "
+                "Build one with provenance.load_rules(path) or HouseRules.create(cues=..., disable=...)."
+            )
         self._model = model
         self.max_chars = max_chars
+        self.rules = rules
 
     @classmethod
-    def from_directory(cls, path: str | Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> Scorer:
+    def from_directory(
+        cls, path: str | Path, *, max_chars: int = DEFAULT_MAX_CHARS, rules: HouseRules | None = None
+    ) -> Scorer:
         """Load a model written by ``provenance train`` (its manifest is required and verified)."""
-        return cls(load_model(Path(path)), max_chars=max_chars)
+        return cls(load_model(Path(path)), max_chars=max_chars, rules=rules)
 
     @property
     def model(self) -> Model:
@@ -58,7 +69,10 @@ class Scorer:
             raise InputTooLargeError(len(text), self.max_chars)
         model = self.model
         sentences = segment(text)
-        predictions = predict([s.text for s in sentences], model)
+        texts = [s.text for s in sentences]
+        predictions = predict(texts, model)
+        if self.rules is not None:
+            predictions = self.rules.apply(texts, predictions)
         counts: dict[LabelId, int] = {label: 0 for label in LABELS}
         rows = []
         for i, sentence in enumerate(sentences):
@@ -81,18 +95,12 @@ class Scorer:
         return _parallel_scores(self, texts, n_jobs)
 
 
-_DEFAULT_SCORERS: dict[int, Scorer] = {}
+def _default_scorer(max_chars: int, rules: HouseRules | None = None) -> Scorer:
+    """A Scorer over the shipped model (loaded once per process, shared by every Scorer)."""
+    return Scorer(load_default_model(), max_chars=max_chars, rules=rules)
 
 
-def _default_scorer(max_chars: int) -> Scorer:
-    """One Scorer per size limit, all sharing the shipped model (loaded once per process)."""
-    scorer = _DEFAULT_SCORERS.get(max_chars)
-    if scorer is None:
-        scorer = _DEFAULT_SCORERS.setdefault(max_chars, Scorer(max_chars=max_chars))
-    return scorer
-
-
-def score(text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> ArticleScore:
+def score(text: str, *, max_chars: int = DEFAULT_MAX_CHARS, rules: HouseRules | None = None) -> ArticleScore:
     """Score one article with the shipped model.
 
     Parameters
@@ -101,6 +109,8 @@ def score(text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> ArticleScore:
         The article. Offsets in the result index this exact string.
     max_chars : int
         Longest text accepted; longer text raises ``ValueError`` (never a hang).
+    rules : HouseRules, optional
+        Extra cue phrases and disabled labels (see :mod:`provenance.rules`).
 
     Returns
     -------
@@ -120,11 +130,11 @@ def score(text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> ArticleScore:
     >>> [s.labels for s in result.sentences]
     [('vague_attribution',), ('on_record',)]
     """
-    return _default_scorer(max_chars).score(text)
+    return _default_scorer(max_chars, rules).score(text)
 
 
 def score_many(
-    texts: Iterable[str], n_jobs: int = 1, *, max_chars: int = DEFAULT_MAX_CHARS
+    texts: Iterable[str], n_jobs: int = 1, *, max_chars: int = DEFAULT_MAX_CHARS, rules: HouseRules | None = None
 ) -> Iterator[ArticleScore]:
     """Score an iterable of articles, yielding one ``ArticleScore`` per text in the same order.
 
@@ -132,7 +142,7 @@ def score_many(
     ``n_jobs`` > 1 (or -1 for every core) spreads batches over joblib worker processes, each of
     which loads the model once.
     """
-    return _default_scorer(max_chars).score_many(texts, n_jobs=n_jobs)
+    return _default_scorer(max_chars, rules).score_many(texts, n_jobs=n_jobs)
 
 
 def _sentence_row(text: str, start: int, end: int, predictions: Predictions, i: int) -> dict[str, object]:
@@ -171,7 +181,7 @@ def _parallel_scores(scorer: Scorer, texts: Iterable[str], n_jobs: int) -> Itera
     shipped = scorer._model is None or scorer._model is load_default_model()
     payload = None if shipped else scorer.model
     batches = _batches(texts, _BATCH_SIZE)
-    jobs = (delayed(_score_batch)(batch, payload, scorer.max_chars) for batch in batches)
+    jobs = (delayed(_score_batch)(batch, payload, scorer.max_chars, scorer.rules) for batch in batches)
     for results in Parallel(n_jobs=n_jobs, return_as="generator")(jobs):
         yield from results
 
@@ -183,7 +193,9 @@ def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
         yield batch
 
 
-def _score_batch(texts: list[str], model: Model | None, max_chars: int) -> list[ArticleScore]:
+def _score_batch(
+    texts: list[str], model: Model | None, max_chars: int, rules: HouseRules | None
+) -> list[ArticleScore]:
     """Worker side: score a batch with the shipped model (cached per process) or the one sent."""
-    scorer = _default_scorer(max_chars) if model is None else Scorer(model, max_chars=max_chars)
+    scorer = Scorer(model, max_chars=max_chars, rules=rules)
     return [scorer.score(text) for text in texts]

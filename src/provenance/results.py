@@ -62,3 +62,9 @@ class ArticleScore(BaseModel):
     def flagged(self) -> tuple[SentenceScore, ...]:
         """The sentences that carry at least one weak-provenance flag."""
         return tuple(s for s in self.sentences if s.flags)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows the highlighted report inline."""
+        from provenance.report import render_fragment  # the report is periphery: import it only here
+
+        return render_fragment(self)
