@@ -9,7 +9,8 @@ from collections import Counter
 import pytest
 
 from conftest import DATA, FIXTURES, SEEDS
-from provenance import LABELS, segment
+from provenance import LABELS
+from provenance.segment import segment
 from provenance.training.corpus import read_corpus
 
 # Trigger words whose innocent use makes an unlabelled sentence a hard negative.

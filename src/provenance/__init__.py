@@ -15,7 +15,7 @@ from provenance.labels import FLAGS, LABELS, LabelId
 from provenance.pipeline import DEFAULT_MAX_CHARS, Scorer, score, score_many
 from provenance.rules import HouseRules, load_rules
 from provenance.results import ArticleScore, Cue, RiskLevel, SentenceScore
-from provenance.segment import Sentence, segment
+from provenance.segment import Sentence
 
 __version__ = "1.0.0"
 
@@ -41,5 +41,4 @@ __all__ = [
     "load_rules",
     "score",
     "score_many",
-    "segment",
 ]

@@ -163,9 +163,9 @@ def _score(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitStatus:
         if args.fail_above is not None and result.risk > args.fail_above:
             status = ExitStatus.OVER_THRESHOLD
         if args.format == "jsonl":
-            out.write(result.model_dump_json() + "\n")
+            out.write(result.to_json() + "\n")
         elif args.format == "json":
-            documents.append(result.model_dump_json(indent=2))
+            documents.append(result.to_json(indent=2))
         elif args.format == "html":
             from provenance.report import render_html
 

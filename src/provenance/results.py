@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticSerializationError
 
 from provenance.labels import FLAGS, LabelId
 
@@ -62,6 +64,24 @@ class ArticleScore(BaseModel):
     def flagged(self) -> tuple[SentenceScore, ...]:
         """The sentences that carry at least one weak-provenance flag."""
         return tuple(s for s in self.sentences if s.flags)
+
+    def to_json(self, indent: int | None = None) -> str:
+        """The stable JSON form. Same as ``model_dump_json`` except that text holding lone surrogates
+        (which UTF-8 cannot encode) is written with ``\\udXXX`` escapes instead of failing."""
+        try:
+            return self.model_dump_json(indent=indent)
+        except PydanticSerializationError:
+            return json.dumps(self.model_dump(), ensure_ascii=True, indent=indent)
+
+    @classmethod
+    def from_json(cls, data: str | bytes) -> ArticleScore:
+        """Read what :meth:`to_json` (or ``model_dump_json``) wrote."""
+        try:
+            return cls.model_validate_json(data)
+        except ValidationError as error:
+            if not any(e["type"] == "json_invalid" for e in error.errors()):
+                raise
+            return cls.model_validate(json.loads(data))
 
     def _repr_html_(self) -> str:
         """Jupyter shows the highlighted report inline."""
