@@ -15,39 +15,40 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "TOK
     os.environ[_name] = "false" if _name == "TOKENIZERS_PARALLELISM" else "1"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import platform  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import provenance  # noqa: E402
-from peers import minilm  # noqa: E402
-from peers.keyword import KeywordBaseline  # noqa: E402
-from provenance.classify import predict  # noqa: E402
-from provenance.evaluation.metrics import (  # noqa: E402
+from peers import minilm
+from peers.keyword import KeywordBaseline
+
+import provenance
+from provenance.classify import predict
+from provenance.evaluation.metrics import (
     brier_score,
     expected_calibration_error,
     macro_f1,
     per_label_report,
     roc_auc,
 )
-from provenance.labels import LABELS  # noqa: E402
-from provenance.modelfile import Model, load_default_model  # noqa: E402
-from provenance.risk import article_risk  # noqa: E402
-from provenance.segment import segment  # noqa: E402
-from provenance.training.corpus import Corpus, default_data_directory, read_corpus  # noqa: E402
-from provenance.training.fit import fit_model, label_matrix  # noqa: E402
+from provenance.labels import LABELS
+from provenance.modelfile import Model, load_default_model
+from provenance.risk import article_risk
+from provenance.segment import segment
+from provenance.training.corpus import Corpus, default_data_directory, read_corpus
+from provenance.training.fit import fit_model, label_matrix
 
 HELD_OUT_GROUPS = ("authored_crime_local", "authored_technology", "seed:kursk_airfield_claims.txt")
 SCALING_SIZES = (1, 10, 100, 1_000, 10_000)
@@ -224,7 +225,7 @@ def scaling(articles: list[dict[str, Any]], quick: bool) -> dict[str, Any]:
     for n in sizes:
         text = "\n".join(sentences[i % len(sentences)] for i in range(n))
         assert len(scorer.score(text).sentences) == n
-        seconds.append(min(timed(lambda: scorer.score(text), 5 if n <= 1000 else 2)))
+        seconds.append(min(timed(lambda text=text: scorer.score(text), 5 if n <= 1000 else 2)))
     slope, _ = np.polyfit(np.log(sizes[1:]), np.log(seconds[1:]), 1)
     return {"sentences": list(sizes), "seconds": [round(s, 6) for s in seconds], "growth_exponent": round(float(slope), 3)}
 

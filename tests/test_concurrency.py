@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-import provenance
 from conftest import FixtureArticle
+
+import provenance
 
 
 def test_threads_match_sequential(fixture_articles: list[FixtureArticle], seed_texts: dict[str, str]) -> None:

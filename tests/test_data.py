@@ -7,8 +7,8 @@ import re
 from collections import Counter
 
 import pytest
-
 from conftest import DATA, FIXTURES, SEEDS
+
 from provenance import LABELS
 from provenance.segment import segment
 from provenance.training.corpus import read_corpus

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import DATA, FixtureArticle
 
 import provenance
-from conftest import DATA, FixtureArticle
 from provenance.evaluation.metrics import format_table, macro_f1, per_label_report, roc_auc
 from provenance.labels import LABELS
 

@@ -59,7 +59,7 @@ def test_same_data_and_seed_give_identical_models(tmp_path: Path) -> None:
     for file in files:
         lines = file.read_text(encoding="utf-8").splitlines()[:120]
         write_lines(subset / file.name, lines)
-    quiet = lambda _: None  # noqa: E731
+    quiet = lambda _: None
     first, _ = train([subset], tmp_path / "a", seed=3, progress=quiet)
     second, _ = train([subset], tmp_path / "b", seed=3, progress=quiet)
     assert (tmp_path / "a" / "model.npz").read_bytes() == (tmp_path / "b" / "model.npz").read_bytes()

@@ -11,10 +11,11 @@ from provenance.errors import (
     RulesError,
     TrainingDataError,
 )
+from provenance.frame import to_frame
 from provenance.labels import FLAGS, LABELS, LabelId
 from provenance.pipeline import DEFAULT_MAX_CHARS, Scorer, score, score_many
-from provenance.rules import HouseRules, load_rules
 from provenance.results import ArticleScore, Cue, RiskLevel, SentenceScore
+from provenance.rules import HouseRules, load_rules
 from provenance.segment import Sentence
 
 __version__ = "1.0.0"
@@ -41,4 +42,5 @@ __all__ = [
     "load_rules",
     "score",
     "score_many",
+    "to_frame",
 ]

@@ -15,15 +15,11 @@ from provenance.features import Extracted, Matrix, extract, vectorize
 from provenance.labels import LABELS, LabelId
 from provenance.modelfile import Model
 
-MAX_CUES_PER_LABEL: Final = 3
+MAX_CUES_PER_LABEL: Final = 2
 #: An n-gram is offered as a cue only if it carries at least this share of the strongest one's weight.
-MIN_SHARE_OF_TOP: Final = 0.3
+MIN_SHARE_OF_TOP: Final = 0.5
 _NOT_CUES: Final = frozenset(
-    """a an the of to in on at by for and or but nor yet so if as is was are were be been being has have had
-    it its this that these those he she they we i you his her him their them our us who whom which what
-    when where how with from into about after before over under than then there here also not no some any
-    all each other such only own same too very can could will would may might should must just now one
-    , " : ? ! 0""".split()
+    ["a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "and", "or", "but", "nor", "yet", "so", "if", "as", "is", "was", "are", "were", "be", "been", "being", "has", "have", "had", "it", "its", "this", "that", "these", "those", "he", "she", "they", "we", "i", "you", "his", "her", "him", "their", "them", "our", "us", "who", "whom", "which", "what", "when", "where", "how", "with", "from", "into", "about", "after", "before", "over", "under", "than", "then", "there", "here", "also", "not", "no", "some", "any", "all", "each", "other", "such", "only", "own", "same", "too", "very", "can", "could", "will", "would", "may", "might", "should", "must", "just", "now", "one", ",", '"', ":", "?", "!", "0"]
 )
 
 

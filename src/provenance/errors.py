@@ -45,7 +45,7 @@ class InputTooLargeError(ProvenanceError, ValueError):
 class ModelFileError(ProvenanceError, OSError):
     """A model file is missing, tampered with, truncated or of another format version."""
 
-    def __init__(self, path: Path | str, problem: str) -> None:
+    def __init__(self, path: object, problem: str) -> None:
         super().__init__(f"Cannot load the model at {str(path)!r}: {problem}")
         self.path = str(path)
         self.problem = problem

@@ -13,14 +13,19 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import sys
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
+
+if sys.version_info >= (3, 11):
+    from importlib.resources.abc import Traversable
+else:  # pragma: no cover - Python 3.10
+    from importlib.abc import Traversable
 
 from provenance.cues import Lexicon
 from provenance.errors import ModelFileError

@@ -11,8 +11,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Final
 
-import numpy as np
-
 from provenance.classify import Predictions, predict
 from provenance.errors import InputTooLargeError, InputTypeError
 from provenance.labels import LABELS, LabelId

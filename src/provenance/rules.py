@@ -22,7 +22,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Final
 
-
 from provenance.classify import CueSpan, Predictions
 from provenance.cues import compile_phrases
 from provenance.errors import RulesError

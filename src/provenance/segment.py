@@ -34,20 +34,16 @@ _WORD_AFTER = re.compile(r"\w{1,12}")
 
 # Words before a full stop that almost never end a sentence.
 _TITLES: Final = frozenset(
-    """mr mrs ms dr prof gen col lt sgt capt cpt maj adm gov sen rep rev hon st mt ft fig no nos vs
-    approx dept est ave blvd brig cmdr supt insp det pres amb atty jan feb mar apr jun jul aug sep
-    sept oct nov dec""".split()
+    ["mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "cpt", "maj", "adm", "gov", "sen", "rep", "rev", "hon", "st", "mt", "ft", "fig", "no", "nos", "vs", "approx", "dept", "est", "ave", "blvd", "brig", "cmdr", "supt", "insp", "det", "pres", "amb", "atty", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 )
 # Words before a full stop that end a sentence only when a typical sentence opener follows.
-_AMBIGUOUS: Final = frozenset("etc inc ltd co corp jr sr plc llc bros".split())
+_AMBIGUOUS: Final = frozenset(["etc", "inc", "ltd", "co", "corp", "jr", "sr", "plc", "llc", "bros"])
 _NEVER_BREAK: Final = frozenset({"e.g", "i.e", "cf", "viz"})
 _OPENERS: Final = frozenset(
-    """the a an he she it they we i you but and in on at this that these those there his her its
-    their our as after before when while if however meanwhile yet so for one two three police
-    officials no some many most according""".split()
+    ["the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "but", "and", "in", "on", "at", "this", "that", "these", "those", "there", "his", "her", "its", "their", "our", "as", "after", "before", "when", "while", "if", "however", "meanwhile", "yet", "so", "for", "one", "two", "three", "police", "officials", "no", "some", "many", "most", "according"]
 )
 # Line ends after which a single line break is a wrapped line, not a sentence boundary.
-_CONTINUES: Final = frozenset("the a an of to in and or by for with from at on said told that as".split())
+_CONTINUES: Final = frozenset(["the", "a", "an", "of", "to", "in", "and", "or", "by", "for", "with", "from", "at", "on", "said", "told", "that", "as"])
 
 
 def segment(text: str, max_sentence_chars: int = MAX_SENTENCE_CHARS) -> tuple[Sentence, ...]:
