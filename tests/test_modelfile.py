@@ -88,10 +88,12 @@ def test_crafted_pickle_never_runs(model_copy: Path, tmp_path: Path, monkeypatch
     np.save(model_copy / "evil.npy", np.array([_Exploit(marker)], dtype=object), allow_pickle=True)
     payload = pickle.dumps(_Exploit(marker))
     monkeypatch.setattr(pickle, "loads", lambda *a, **k: pytest.fail("pickle.loads was called"))
+    lexicon = (model_copy / "lexicon.json").read_bytes()
     for name in (ARRAYS_NAME, "lexicon.json"):
         (model_copy / name).write_bytes(payload)
-    with pytest.raises(ModelFileError):
+    with pytest.raises(ModelFileError, match="does not match the manifest"):
         load_model(model_copy)
+    (model_copy / "lexicon.json").write_bytes(lexicon)
     # Even with a manifest forged to match the pickle, allow_pickle=False refuses to build objects.
     manifest = json.loads((model_copy / MANIFEST_NAME).read_text())
     import hashlib

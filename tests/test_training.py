@@ -85,8 +85,11 @@ def test_training_and_scoring_features_match() -> None:
     vectorizer.fit(texts)
     expected = vectorizer.transform(texts).toarray()
     idf = np.asarray(vectorizer.idf_)
-    for row, text in zip(expected, texts):
-        columns, values = vectorize(extract(text, model.lexicon), vectorizer.vocabulary_, idf)
+    matrix = vectorize([extract(text, model.lexicon).features for text in texts], vectorizer.vocabulary_, idf)
+    for i, row in enumerate(expected):
+        columns, values = matrix.row(i)
         actual = np.zeros_like(row)
         actual[columns] = values
         np.testing.assert_allclose(actual, row, rtol=1e-12, atol=1e-12)
+    hits = model.lexicon.find_many(texts)
+    assert hits == [model.lexicon.find(text) for text in texts]

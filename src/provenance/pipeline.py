@@ -124,9 +124,11 @@ def score(text: str, *, max_chars: int = DEFAULT_MAX_CHARS, rules: HouseRules | 
 
     Examples
     --------
-    >>> result = score("Sources say the deal collapsed. The mayor said the road reopened.")
+    >>> result = score("Sources say the deal collapsed. Mayor Ana Ruiz told reporters the road reopened.")
     >>> [s.labels for s in result.sentences]
     [('vague_attribution',), ('on_record',)]
+    >>> result.sentences[0].cues[0].text
+    'Sources say'
     """
     return _default_scorer(max_chars, rules).score(text)
 

@@ -90,7 +90,8 @@ def load_rules(path: str | Path) -> HouseRules:
     except json.JSONDecodeError as error:
         raise RulesError(path, error.lineno, f"not valid JSON ({error.msg})") from None
     except tomllib.TOMLDecodeError as error:
-        line = int(match.group(1)) if (match := re.search(r"line (\d+)", str(error))) else 0
+        match = re.search(r"line (\d+)", str(error))
+        line = int(match.group(1)) if match else len(raw.splitlines())  # "at end of document"
         raise RulesError(path, line, f"not valid TOML ({error})") from None
     if not isinstance(document, dict):
         raise RulesError(path, 1, "expected a table/object with 'cues' and/or 'disable'")
