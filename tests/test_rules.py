@@ -45,7 +45,7 @@ def test_toml_and_json_files(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("r.toml", 'disable = ["on_record"]\n[cues]\nanonymous_source = ["x"\n', r"r\.toml:4: not valid TOML"),
+        ("r.toml", 'disable = ["on_record"]\n[cues]\nanonymous_source = ["x"\n', r"r\.toml:3: not valid TOML"),
         ("r.json", '{"cues": {\n "anonymous_source": ["x"],\n}}', r"r\.json:3: not valid JSON"),
         ("r.toml", 'disable = ["on_record"]\n\n[cues]\nrumour = ["x"]\n', r"r\.toml:4: unknown label 'rumour'"),
         ("r.toml", '[cues]\nanonymous_source = []\n', r"r\.toml:2: cues for 'anonymous_source' must be a non-empty list"),
