@@ -1,6 +1,6 @@
 """Stage 2: sentence -> feature strings. The ONE definition, shared by training and scoring.
 
-Features are word 1-3-grams, 5-letter prefixes (a cheap stem: "anony" covers anonymous/anonymity),
+Features are word unigrams and bigrams, 5-letter prefixes (a cheap stem: "anony" covers anonymous/anonymity),
 "shape" n-grams that replace capitalised words with ``C`` (acronyms with ``A``) so that "C said"
 generalises over names, and one ``l:<label>`` feature per lexicon hit. ``Extracted.span`` gives the
 words behind any feature, so the scorer can point at them without a second pass.
@@ -26,8 +26,8 @@ _PLACEHOLDERS: Final = frozenset({"C", "A"})
 class Extracted(NamedTuple):
     """A sentence's features (duplicates kept: they count as tf) and where each came from.
 
-    ``features`` is laid out in blocks: words, prefixes, bigrams, trigrams, shape bigrams, shape
-    trigrams, lexicon hits. ``token_spans`` and the per-block token indices map a feature back to text.
+    ``features`` is laid out in blocks: words, prefixes, bigrams, shape bigrams, shape trigrams,
+    lexicon hits. ``token_spans`` and the per-block token indices map a feature back to text.
     """
 
     features: list[str]
@@ -80,13 +80,12 @@ def extract(sentence: str, lexicon: Lexicon, hits: list[CueMatch] | None = None)
     features = [f"w:{x}" for x in low]
     features += [f"p:{low[i][:_STEM_LEN]}" for i in stems]
     features += [f"b:{x} {y}" for x, y in zip(low, low[1:])]
-    features += [f"t:{x} {y} {z}" for x, y, z in zip(low, low[1:], low[2:])]
     features += [f"s:{shape[i]} {shape[i + 1]}" for i in shape2]
     features += [f"s:{shape[i]} {shape[i + 1]} {shape[i + 2]}" for i in shape3]
     hits = lexicon.find(sentence) if hits is None else hits
     features += ["l:" + hit.label for hit in hits]
     blocks_in_order = (
-        (list(range(n)), 1), (stems, 1), (list(range(n - 1)), 2), (list(range(n - 2)), 3), (shape2, 2), (shape3, 3)
+        (list(range(n)), 1), (stems, 1), (list(range(n - 1)), 2), (shape2, 2), (shape3, 3)
     )
     blocks = []
     first = 0
