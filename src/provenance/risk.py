@@ -19,8 +19,8 @@ from provenance.results import RiskLevel
 
 NEUTRAL_WEIGHT: Final = 0.25
 PRIOR: Final = 1.0
-MEDIUM_FROM: Final = 0.2
-HIGH_FROM: Final = 0.45
+MEDIUM_FROM: Final = 0.25
+HIGH_FROM: Final = 0.55
 
 _FLAG_COLUMNS: Final = [LABEL_INDEX[label] for label in FLAGS]
 _POSITIVE_COLUMN: Final = LABEL_INDEX[POSITIVE]
