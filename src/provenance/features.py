@@ -21,6 +21,16 @@ _TOKEN: Final = re.compile(r"\w+(?:[-'\u2019]\w+)*|[\"\u201c\u201d\u201e\u00ab\u
 _QUOTES: Final = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')
 _STEM_LEN: Final = 5
 _PLACEHOLDERS: Final = frozenset({"C", "A"})
+# Capitalised words that open sentences without being names; any other capitalised first word is
+# treated as a name, so "Salazar said" and "Mayor Ruiz said" share the shape "C said".
+_OPENERS: Final = frozenset(
+    """a an the this that these those there here it its he she they we i you his her their our my your
+    in on at by for from with without after before during since until as when while if although though
+    but and or so yet however meanwhile instead still also then now today yesterday tonight last next
+    one two three four five some many most several few all both each every no not nobody none nothing
+    what who whom which where why how according asked speaking despite under over about among between
+    more less other such only even just another any""".split()
+)
 
 
 class Extracted(NamedTuple):
@@ -58,7 +68,7 @@ def _shape(token: str, position: int, lower: str) -> str:
     """Map names and acronyms to placeholders; keep other words as they are."""
     if len(token) > 1 and token.isupper() and token.isalpha():
         return "A"
-    if position > 0 and token[0].isupper():
+    if token[0].isupper() and (position > 0 or lower not in _OPENERS):
         return "C"
     return lower
 
@@ -68,10 +78,7 @@ def extract(sentence: str, lexicon: Lexicon, hits: list[CueMatch] | None = None)
     matches = list(_TOKEN.finditer(sentence))
     raw = [m.group() for m in matches]
     low = [token.lower() if token[0].isalpha() else _normalise(token) for token in raw]
-    shape = [
-        _shape(token, i, low[i]) if token[0].isupper() and (i or token.isupper()) else low[i]
-        for i, token in enumerate(raw)
-    ]
+    shape = [_shape(token, i, low[i]) if token[0].isupper() else low[i] for i, token in enumerate(raw)]
     n = len(low)
     stems = [i for i in range(n) if len(low[i]) > _STEM_LEN + 1]
     named = [x in _PLACEHOLDERS for x in shape]
