@@ -19,7 +19,7 @@ EXAMPLES: list[tuple[str, str, str]] = [
      "Rail Minister Tomas Varga said the bid would be withdrawn on Friday."),
     ("anonymous_source",
      "A former officer who asked not to be named described the raid as chaotic.",
-     "The former officer, who was named in the report, described the raid as chaotic."),
+     "Former police officer Jonas Reed, who led the unit until 2019, described the raid as chaotic."),
     # vague_attribution: unspecified groups and impersonal voices.
     ("vague_attribution",
      "Sources within the fire service have confirmed that the alarm failed.",
@@ -94,6 +94,6 @@ EXAMPLES: list[tuple[str, str, str]] = [
 # Sentences that carry two labels at once.
 COMBINED: list[tuple[str, set[str]]] = [
     ("Mayor Ruiz confirmed the figure in a closed-door briefing.", {"on_record", "closed_channel"}),
-    ("Two officials, speaking on condition of anonymity, said the leaked memo was genuine.",
+    ("Two officials, speaking on condition of anonymity, said a leaked memo shows the plan was approved.",
      {"anonymous_source", "leaked_document"}),
 ]

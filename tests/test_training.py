@@ -82,10 +82,10 @@ def test_training_and_scoring_features_match() -> None:
         for line in (default_data_directory() / "seeds.jsonl").read_text(encoding="utf-8").splitlines()
     ]
     vectorizer = make_vectorizer(model.lexicon)
-    vectorizer.fit(texts)
+    vectorizer.fit_transform(texts)
     expected = vectorizer.transform(texts).toarray()
     idf = np.asarray(vectorizer.idf_)
-    matrix = vectorize([extract(text, model.lexicon).features for text in texts], vectorizer.vocabulary_, idf)
+    matrix = vectorize([extract(text, model.lexicon) for text in texts], vectorizer.vocabulary_, idf)
     for i, row in enumerate(expected):
         columns, values = matrix.row(i)
         actual = np.zeros_like(row)

@@ -45,7 +45,7 @@ def predict(sentences: Sequence[str], model: Model) -> Predictions:
     """Score sentences; a label is set when its probability reaches its threshold AND a cue explains it."""
     hits = model.lexicon.find_many(sentences) if sentences else []
     extracted = [extract(sentence, model.lexicon, found) for sentence, found in zip(sentences, hits)]
-    matrix = vectorize([item.features for item in extracted], model.vocabulary, model.idf)
+    matrix = vectorize(extracted, model.vocabulary, model.idf)
     contributions = model.weights[matrix.indices] * matrix.data[:, None]
     probabilities = calibrated_probabilities(log_odds(matrix, contributions, model), model)
     labels: list[list[LabelId]] = [[] for _ in sentences]

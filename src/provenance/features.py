@@ -21,6 +21,9 @@ _TOKEN: Final = re.compile(r"\w+(?:[-'\u2019]\w+)*|[\"\u201c\u201d\u201e\u00ab\u
 _QUOTES: Final = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')
 _STEM_LEN: Final = 5
 _PLACEHOLDERS: Final = frozenset({"C", "A"})
+#: Value of a lexicon column when a cue phrase of its label occurs in the sentence: about the size of
+#: one TF-IDF value, chosen by grouped CV (0.07: 0.840, 0.15: 0.858, 0.3: 0.842 macro-F1; no lexicon: 0.819).
+LEXICON_VALUE: Final = 0.15
 # Capitalised words that open sentences without being names; any other capitalised first word is
 # treated as a name, so "Salazar said" and "Mayor Ruiz said" share the shape "C said".
 _OPENERS: Final = frozenset(
@@ -109,13 +112,17 @@ def extract(sentence: str, lexicon: Lexicon, hits: list[CueMatch] | None = None)
 
 
 def analyze(sentence: str, lexicon: Lexicon) -> list[str]:
-    """Return only the feature strings (the analyzer handed to scikit-learn at training time)."""
-    return extract(sentence, lexicon).features
+    """The TF-IDF part of a sentence's features (the analyzer scikit-learn gets at training time).
+
+    Lexicon hits are left out: they become separate 0/1 columns (see :func:`vectorize`).
+    """
+    item = extract(sentence, lexicon)
+    return item.features[: len(item.features) - len(item.lexicon_labels)]
 
 
 @dataclass(frozen=True)
 class Matrix:
-    """TF-IDF rows in compressed sparse row form: row i is ``indices/data[indptr[i]:indptr[i + 1]]``."""
+    """Feature rows in compressed sparse row form: row i is ``indices/data[indptr[i]:indptr[i + 1]]``."""
 
     indptr: np.ndarray
     indices: np.ndarray
@@ -127,26 +134,40 @@ class Matrix:
         return self.indices[a:b], self.data[a:b]
 
 
-def vectorize(feature_lists: Sequence[list[str]], vocabulary: dict[str, int], idf: np.ndarray) -> Matrix:
-    """TF-IDF as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` computes it, for many sentences.
+def vectorize(items: Sequence[Extracted], vocabulary: dict[str, int], idf: np.ndarray) -> Matrix:
+    """Feature matrix for many sentences, exactly as training builds it.
 
-    Out-of-vocabulary features are dropped before normalising, as scikit-learn does. One dictionary
-    pass and a few whole-array operations, instead of small array work per sentence.
+    Word features: TF-IDF as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` computes it
+    (out-of-vocabulary features dropped before the l2 norm). Lexicon hits: one column per label set
+    to 1.0, outside the norm, so a cue phrase weighs the same in a long sentence as in a short one.
+    One dictionary pass and a few whole-array operations, instead of small array work per sentence.
     """
     get = vocabulary.get
     columns: list[int] = []
     lengths: list[int] = []
-    for features in feature_lists:
-        known = [column for column in map(get, features) if column is not None]
+    lexicon_columns: list[int] = []
+    lexicon_lengths: list[int] = []
+    for item in items:
+        n_words = len(item.features) - len(item.lexicon_labels)
+        known = [column for column in map(get, item.features[:n_words]) if column is not None]
         columns += known
         lengths.append(len(known))
-    n_rows = len(lengths)
+        hits = {vocabulary["l:" + label] for label in item.lexicon_labels}
+        lexicon_columns += sorted(hits)
+        lexicon_lengths.append(len(hits))
+    n_rows, n_columns = len(lengths), len(idf)
     rows = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
-    keys, counts = np.unique(rows * len(idf) + np.asarray(columns, dtype=np.int64), return_counts=True)
-    key_rows, key_columns = np.divmod(keys, len(idf))
-    values = (np.log(counts) + 1.0) * idf[key_columns]
+    keys, counts = np.unique(rows * n_columns + np.asarray(columns, dtype=np.int64), return_counts=True)
+    key_rows = keys // n_columns
+    values = (np.log(counts) + 1.0) * idf[keys % n_columns]
     norms = np.sqrt(np.bincount(key_rows, weights=values * values, minlength=n_rows))
     if len(values):
         values /= norms[key_rows]
-    indptr = np.searchsorted(key_rows, np.arange(n_rows + 1, dtype=np.int64))
-    return Matrix(indptr, key_columns, values)
+    lexicon_rows = np.repeat(np.arange(n_rows, dtype=np.int64), lexicon_lengths)
+    all_keys = np.concatenate([keys, lexicon_rows * n_columns + np.asarray(lexicon_columns, dtype=np.int64)])
+    all_values = np.concatenate([values, np.full(len(lexicon_columns), LEXICON_VALUE)])
+    order = np.argsort(all_keys, kind="stable")
+    all_keys, all_values = all_keys[order], all_values[order]
+    all_rows, all_columns = np.divmod(all_keys, n_columns)
+    indptr = np.searchsorted(all_rows, np.arange(n_rows + 1, dtype=np.int64))
+    return Matrix(indptr, all_columns, all_values)

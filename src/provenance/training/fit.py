@@ -10,13 +10,14 @@ from functools import partial
 from typing import Any, Final
 
 import numpy as np
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from provenance.cues import Lexicon
 from provenance.evaluation.metrics import LabelReport, per_label_report
-from provenance.features import analyze
+from provenance.features import LEXICON_VALUE, analyze
 from provenance.labels import LABELS
 from provenance.modelfile import Model
 from provenance.training.corpus import Corpus
@@ -53,11 +54,46 @@ def label_matrix(corpus: Corpus) -> np.ndarray:
     return y
 
 
-def make_vectorizer(lexicon: Lexicon) -> TfidfVectorizer:
-    """scikit-learn's TF-IDF over the package's own feature definition (``features.analyze``)."""
-    return TfidfVectorizer(
-        analyzer=partial(analyze, lexicon=lexicon), sublinear_tf=True, min_df=MIN_DF, dtype=np.float64
-    )
+class SentenceVectorizer:
+    """Training-time twin of ``features.vectorize``: scikit-learn TF-IDF over ``features.analyze``,
+    then one 0/1 column per label's lexicon hits (``l:<label>``), outside the TF-IDF norm."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.tfidf = TfidfVectorizer(
+            analyzer=partial(analyze, lexicon=lexicon), sublinear_tf=True, min_df=MIN_DF, dtype=np.float64
+        )
+
+    def fit_transform(self, texts: Sequence[str]) -> Any:
+        return self._with_lexicon(self.tfidf.fit_transform(texts), texts)
+
+    def transform(self, texts: Sequence[str]) -> Any:
+        return self._with_lexicon(self.tfidf.transform(texts), texts)
+
+    @property
+    def vocabulary_(self) -> dict[str, int]:
+        """Feature string -> column, lexicon columns last in label order."""
+        vocabulary = {feature: int(i) for feature, i in self.tfidf.vocabulary_.items()}
+        n_words = len(vocabulary)
+        vocabulary.update({"l:" + label: n_words + k for k, label in enumerate(LABELS)})
+        return vocabulary
+
+    @property
+    def idf_(self) -> np.ndarray:
+        """IDF per column (1.0 for the lexicon columns, which are not TF-IDF weighted)."""
+        return np.concatenate([np.asarray(self.tfidf.idf_, dtype=np.float64), np.ones(len(LABELS))])
+
+    def _with_lexicon(self, words: Any, texts: Sequence[str]) -> Any:
+        hits = np.zeros((len(texts), len(LABELS)))
+        for i, found in enumerate(self.lexicon.find_many(list(texts))):
+            for hit in found:
+                hits[i, LABELS.index(hit.label)] = LEXICON_VALUE
+        return sparse.hstack([words, sparse.csr_matrix(hits)], format="csr")
+
+
+def make_vectorizer(lexicon: Lexicon) -> SentenceVectorizer:
+    """The feature matrix builder used for every fit."""
+    return SentenceVectorizer(lexicon)
 
 
 def fit_linear(x: Any, y: np.ndarray, c: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -153,7 +189,7 @@ def fit_model(
             "macro_f1": round(float(np.mean([row.f1 for row in validation.report])), 4),
         },
     }
-    vocabulary = {feature: int(i) for feature, i in vectorizer.vocabulary_.items()}
+    vocabulary = vectorizer.vocabulary_
     model = Model(
         version=f"1.{data_hash[:10]}.s{seed}",
         vocabulary=vocabulary,
