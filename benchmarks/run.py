@@ -230,17 +230,30 @@ def scaling(articles: list[dict[str, Any]], quick: bool) -> dict[str, Any]:
     return {"sentences": list(sizes), "seconds": [round(s, 6) for s in seconds], "growth_exponent": round(float(slope), 3)}
 
 
+def parallel_throughput(articles: list[dict[str, Any]], quick: bool) -> dict[str, float]:
+    """Articles/s through score_many with 1 and 2 joblib worker processes (run before pinning to one core)."""
+    texts = [a["text"] for a in articles] * (20 if quick else 60)
+    out = {}
+    for n_jobs in (1, 2):
+        list(provenance.score_many(texts[:40], n_jobs=n_jobs))  # start workers, load the model
+        start = time.perf_counter()
+        count = sum(1 for _ in provenance.score_many(texts, n_jobs=n_jobs))
+        out[f"n_jobs_{n_jobs}_articles_per_s"] = round(count / (time.perf_counter() - start), 1)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repeats, no 10,000-sentence run")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    fixtures = load_fixtures()
+    parallel = parallel_throughput(fixtures, args.quick)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    args.out.mkdir(parents=True, exist_ok=True)
 
     corpus = read_corpus([default_data_directory()])
-    fixtures = load_fixtures()
     fixture_texts = [s for a in fixtures for s in a["sentences"]]
     fixture_y = np.vstack([a["y"] for a in fixtures])
     held_out = [i for i, g in enumerate(corpus.groups) if g in HELD_OUT_GROUPS]
@@ -262,6 +275,7 @@ def main() -> int:
         "fixtures": {"articles": len(fixtures), "sentences": len(fixture_texts)},
         "held_out_split": {"groups": list(HELD_OUT_GROUPS), "sentences": len(split_texts)},
         "systems": {},
+        "score_many": parallel,
     }
     article = article_of_words(fixtures, 800)
     curves = {}
@@ -335,6 +349,9 @@ def render_table(results: dict[str, Any]) -> str:
     lines.append("Scaling (provenance): " + ", ".join(
         f"{n:,} sentences {s * 1000:.1f} ms" for n, s in zip(scale["sentences"], scale["seconds"])
     ) + f"; fitted growth exponent {scale['growth_exponent']} (1.0 = linear).")
+    many = results["score_many"]
+    lines.append(f"\nscore_many throughput: {many['n_jobs_1_articles_per_s']:,.0f} articles/s with n_jobs=1, "
+                 f"{many['n_jobs_2_articles_per_s']:,.0f} with n_jobs=2.")
     if "speedup_vs_embedding" in results:
         lines.append(f"\nprovenance scores {results['speedup_vs_embedding']}x the embedding baseline's sentences/s.")
     lines.append(f"\nMachine: {results['machine']}.")

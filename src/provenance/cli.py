@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from enum import IntEnum
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from provenance.errors import ProvenanceError
 from provenance.labels import LABELS
@@ -59,13 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    score = commands.add_parser(
-        "score",
-        help="score files, directories or standard input",
-        description="Score articles. A directory scores every .txt/.html file in it.",
-        epilog=_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    score = _command(commands, "score", "score files, directories or standard input",
+                     "Score articles. A directory scores every .txt/.html file in it.", _EXAMPLES)
     score.add_argument("paths", nargs="+", help="files, directories, or - for standard input")
     score.add_argument("--format", choices=("text", "json", "jsonl", "html"), default="text")
     score.add_argument("--threshold", type=float, default=0.0, help="show flags with probability >= this")
@@ -74,39 +69,36 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS, help="longest text accepted")
     _add_model_options(score)
 
-    train = commands.add_parser(
-        "train",
-        help="retrain the model from labelled JSONL",
-        description="Retrain from JSONL in the taxonomy format (the shipped sentences by default).",
-        epilog="example:\n  provenance train --data my_sentences/ --out my_model/ --seed 0",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    train = _command(commands, "train", "retrain the model from labelled JSONL",
+                     "Retrain from JSONL in the taxonomy format (the shipped sentences by default).",
+                     "example:\n  provenance train --data my_sentences/ --out my_model/ --seed 0")
     train.add_argument("--data", type=Path, action="append", help="JSONL file or directory (repeatable)")
     train.add_argument("--out", type=Path, help="model directory to write (default: the package's own)")
     train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
 
-    evaluate = commands.add_parser(
-        "evaluate",
-        help="precision/recall/F1 of the model on your labelled JSONL",
-        description="Per-label precision, recall and F1 of the current model on labelled sentences.",
-        epilog="example:\n  provenance evaluate my_sentences.jsonl --format json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    evaluate = _command(commands, "evaluate", "precision/recall/F1 of the model on your labelled JSONL",
+                        "Per-label precision, recall and F1 of the current model on labelled sentences.",
+                        "example:\n  provenance evaluate my_sentences.jsonl --format json")
     evaluate.add_argument("data", type=Path, help="JSONL file in the taxonomy format")
     evaluate.add_argument("--format", choices=("text", "json"), default="text")
     _add_model_options(evaluate)
 
-    render = commands.add_parser(
-        "render",
-        help="write a self-contained HTML report with highlighted cues",
-        description="Render one article as a single HTML file (no scripts, no network requests).",
-        epilog="example:\n  provenance render article.txt -o report.html",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    render = _command(commands, "render", "write a self-contained HTML report with highlighted cues",
+                      "Render one article as a single HTML file (no scripts, no network requests).",
+                      "example:\n  provenance render article.txt -o report.html")
     render.add_argument("path", help="article file, or - for standard input")
     render.add_argument("-o", "--output", type=Path, required=True, help="HTML file to write")
     render.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS, help="longest text accepted")
     _add_model_options(render)
+    return parser
+
+
+def _command(commands: Any, name: str, summary: str, description: str, epilog: str) -> argparse.ArgumentParser:
+    """One subcommand with its help line, description and example."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=summary, description=description, epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     return parser
 
 

@@ -51,8 +51,8 @@ class ModelFileError(ProvenanceError, OSError):
         self.problem = problem
 
 
-class TrainingDataError(ProvenanceError, ValueError):
-    """A labelled-data file has a line that cannot be used; names the file, line and fix."""
+class FileLineError(ProvenanceError, ValueError):
+    """A user file has a problem at a line; the message reads ``path:line: problem and fix``."""
 
     def __init__(self, path: Path | str, line: int, problem: str) -> None:
         super().__init__(f"{path}:{line}: {problem}")
@@ -61,14 +61,12 @@ class TrainingDataError(ProvenanceError, ValueError):
         self.problem = problem
 
 
-class RulesError(ProvenanceError, ValueError):
-    """A house-rules file has a problem; names the file, the line and the fix."""
+class TrainingDataError(FileLineError):
+    """A labelled-data (JSONL) file has a line that cannot be used."""
 
-    def __init__(self, path: Path | str, line: int, problem: str) -> None:
-        super().__init__(f"{path}:{line}: {problem}")
-        self.path = str(path)
-        self.line = line
-        self.problem = problem
+
+class RulesError(FileLineError):
+    """A house-rules file has a problem."""
 
 
 def _preview(value: object, limit: int = 40) -> str:
