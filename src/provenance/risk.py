@@ -19,7 +19,7 @@ from provenance.results import RiskLevel
 
 NEUTRAL_WEIGHT: Final = 0.25
 PRIOR: Final = 1.0
-MEDIUM_FROM: Final = 0.25
+MEDIUM_FROM: Final = 0.33
 HIGH_FROM: Final = 0.55
 
 _FLAG_COLUMNS: Final = [LABEL_INDEX[label] for label in FLAGS]
