@@ -103,3 +103,16 @@ def test_crafted_pickle_never_runs(model_copy: Path, tmp_path: Path, monkeypatch
     with pytest.raises(ModelFileError, match="unreadable arrays"):
         load_model(model_copy)
     assert not marker.exists()
+
+
+def test_directory_in_place_of_a_file(model_copy: Path) -> None:
+    (model_copy / ARRAYS_NAME).unlink()
+    (model_copy / ARRAYS_NAME).mkdir()
+    with pytest.raises(ModelFileError, match=r"model\.npz.*cannot be read"):
+        load_model(model_copy)
+
+
+def test_user_model_needs_its_manifest(model_copy: Path) -> None:
+    (model_copy / MANIFEST_NAME).unlink()
+    with pytest.raises(ModelFileError, match="manifest is missing"):
+        provenance.Scorer.from_directory(model_copy)
