@@ -136,6 +136,18 @@ def timed(function: Callable[[], Any], repeats: int) -> list[float]:
     return times
 
 
+def cpu_name() -> str:
+    """The CPU model as the kernel reports it, so a table says what it was measured on."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
 def article_of_words(articles: list[dict[str, Any]], words: int) -> str:
     """An article of about ``words`` words, made of fixture paragraphs."""
     paragraphs = [p for a in articles for p in a["text"].split("\n\n")]
@@ -251,14 +263,15 @@ def main() -> int:
     fixtures = load_fixtures()
     parallel = parallel_throughput(fixtures, args.quick)
     if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
     corpus = read_corpus([default_data_directory()])
     fixture_texts = [s for a in fixtures for s in a["sentences"]]
     fixture_y = np.vstack([a["y"] for a in fixtures])
     held_out = [i for i, g in enumerate(corpus.groups) if g in HELD_OUT_GROUPS]
-    train_corpus = Corpus(tuple(s for i, s in enumerate(corpus.sentences) if i not in set(held_out)),
-                          tuple(g for i, g in enumerate(corpus.groups) if i not in set(held_out)))
+    held_out_set = set(held_out)
+    train_corpus = Corpus(tuple(s for i, s in enumerate(corpus.sentences) if i not in held_out_set),
+                          tuple(g for i, g in enumerate(corpus.groups) if i not in held_out_set))
     split_texts = [corpus.sentences[i].text for i in held_out]
     split_y = label_matrix(corpus)[held_out]
 
@@ -270,7 +283,7 @@ def main() -> int:
         systems.append((ThresholdSystem(minilm.MiniLMBaseline(LABELS)), None))
 
     results: dict[str, Any] = {
-        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}, "
+        "machine": f"{cpu_name()} ({platform.machine()}), Python {platform.python_version()}, "
         f"{os.cpu_count()} cores (1 used)",
         "fixtures": {"articles": len(fixtures), "sentences": len(fixture_texts)},
         "held_out_split": {"groups": list(HELD_OUT_GROUPS), "sentences": len(split_texts)},

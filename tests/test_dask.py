@@ -6,9 +6,9 @@ from __future__ import annotations
 import time
 
 import pytest
+from conftest import FixtureArticle
 
 import provenance
-from conftest import FixtureArticle
 
 distributed = pytest.importorskip("dask.distributed", reason="dask[distributed] is not installed")
 dd = pytest.importorskip("dask.dataframe")

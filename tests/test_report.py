@@ -35,7 +35,7 @@ def test_jupyter_repr(seed_texts: dict[str, str]) -> None:
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 def test_seed_report_renders_in_headless_chromium(tmp_path: Path, seed_texts: dict[str, str]) -> None:
-    name = sorted(seed_texts)[0]
+    name = min(seed_texts)
     (tmp_path / name).write_text(seed_texts[name], encoding="utf-8")
     report = tmp_path / "report.html"
     assert run(["render", str(tmp_path / name), "-o", str(report)]) == 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Final, NamedTuple
 
 import numpy as np
@@ -27,12 +28,7 @@ LEXICON_VALUE: Final = 0.15
 # Capitalised words that open sentences without being names; any other capitalised first word is
 # treated as a name, so "Salazar said" and "Mayor Ruiz said" share the shape "C said".
 _OPENERS: Final = frozenset(
-    """a an the this that these those there here it its he she they we i you his her their our my your
-    in on at by for from with without after before during since until as when while if although though
-    but and or so yet however meanwhile instead still also then now today yesterday tonight last next
-    one two three four five some many most several few all both each every no not nobody none nothing
-    what who whom which where why how according asked speaking despite under over about among between
-    more less other such only even just another any""".split()
+    ["a", "an", "the", "this", "that", "these", "those", "there", "here", "it", "its", "he", "she", "they", "we", "i", "you", "his", "her", "their", "our", "my", "your", "in", "on", "at", "by", "for", "from", "with", "without", "after", "before", "during", "since", "until", "as", "when", "while", "if", "although", "though", "but", "and", "or", "so", "yet", "however", "meanwhile", "instead", "still", "also", "then", "now", "today", "yesterday", "tonight", "last", "next", "one", "two", "three", "four", "five", "some", "many", "most", "several", "few", "all", "both", "each", "every", "no", "not", "nobody", "none", "nothing", "what", "who", "whom", "which", "where", "why", "how", "according", "asked", "speaking", "despite", "under", "over", "about", "among", "between", "more", "less", "other", "such", "only", "even", "just", "another", "any"]
 )
 
 
@@ -89,7 +85,7 @@ def extract(sentence: str, lexicon: Lexicon, hits: list[CueMatch] | None = None)
     shape3 = [i for i in range(n - 2) if named[i] or named[i + 1] or named[i + 2]]
     features = [f"w:{x}" for x in low]
     features += [f"p:{low[i][:_STEM_LEN]}" for i in stems]
-    features += [f"b:{x} {y}" for x, y in zip(low, low[1:])]
+    features += [f"b:{x} {y}" for x, y in pairwise(low)]
     features += [f"s:{shape[i]} {shape[i + 1]}" for i in shape2]
     features += [f"s:{shape[i]} {shape[i + 1]} {shape[i + 2]}" for i in shape3]
     hits = lexicon.find(sentence) if hits is None else hits

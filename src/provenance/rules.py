@@ -97,7 +97,7 @@ def load_rules(path: str | Path) -> HouseRules:
         raise RulesError(path, 1, "expected a table/object with 'cues' and/or 'disable'")
     unknown = set(document) - {"cues", "disable"}
     if unknown:
-        key = sorted(unknown)[0]
+        key = min(unknown)
         raise RulesError(path, _line_of(raw, key), f"unknown key {key!r}; use 'cues' and 'disable'")
     return _validated(document.get("cues", {}), document.get("disable", []), lambda word: _line_of(raw, word), path)
 
