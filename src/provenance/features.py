@@ -28,7 +28,12 @@ LEXICON_VALUE: Final = 0.15
 # Capitalised words that open sentences without being names; any other capitalised first word is
 # treated as a name, so "Salazar said" and "Mayor Ruiz said" share the shape "C said".
 _OPENERS: Final = frozenset(
-    ["a", "an", "the", "this", "that", "these", "those", "there", "here", "it", "its", "he", "she", "they", "we", "i", "you", "his", "her", "their", "our", "my", "your", "in", "on", "at", "by", "for", "from", "with", "without", "after", "before", "during", "since", "until", "as", "when", "while", "if", "although", "though", "but", "and", "or", "so", "yet", "however", "meanwhile", "instead", "still", "also", "then", "now", "today", "yesterday", "tonight", "last", "next", "one", "two", "three", "four", "five", "some", "many", "most", "several", "few", "all", "both", "each", "every", "no", "not", "nobody", "none", "nothing", "what", "who", "whom", "which", "where", "why", "how", "according", "asked", "speaking", "despite", "under", "over", "about", "among", "between", "more", "less", "other", "such", "only", "even", "just", "another", "any"]
+    """a an the this that these those there here it its he she they we i you his her their our my your
+    in on at by for from with without after before during since until as when while if although though
+    but and or so yet however meanwhile instead still also then now today yesterday tonight last next
+    one two three four five some many most several few all both each every no not nobody none nothing
+    what who whom which where why how according asked speaking despite under over about among between
+    more less other such only even just another any""".split()  # noqa: SIM905 -- a word list reads better as prose
 )
 
 
