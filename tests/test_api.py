@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pydantic
 import pytest
+from conftest import FixtureArticle
 
 import provenance
 from provenance import LABELS, ArticleScore
@@ -49,6 +50,17 @@ def test_expected_labels_on_a_clear_article(scorer: provenance.Scorer) -> None:
     assert "on_record" in labels[1]
     assert "anonymous_source" in labels[2]
     assert {"leaked_document", "unverified_claim"} <= labels[3]
+
+
+def test_cues_are_words_not_punctuation(
+    scorer: provenance.Scorer, seed_texts: dict[str, str], fixture_articles: list[FixtureArticle]
+) -> None:
+    """An editor is shown words: no cue starts or ends on a comma, a quote mark or a space."""
+    texts = [*seed_texts.values(), *(article.text for article in fixture_articles)]
+    cues = [cue for text in texts for s in scorer.score(text).sentences for cue in s.cues]
+    assert len(cues) > 100
+    for cue in cues:
+        assert cue.text[0].isalnum() and cue.text[-1].isalnum(), cue
 
 
 def test_results_are_frozen(scorer: provenance.Scorer) -> None:

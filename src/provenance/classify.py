@@ -16,7 +16,8 @@ from provenance.labels import LABELS, LabelId
 from provenance.modelfile import Model
 
 MAX_CUES_PER_LABEL: Final = 2
-#: An n-gram is offered as a cue only if it carries at least this share of the strongest one's weight.
+#: Beside a stronger cue, an n-gram is offered only if it carries at least this share of that cue's weight,
+#: so a lexicon phrase ("closed-door") is not padded with weak context words ("on Sunday").
 MIN_SHARE_OF_TOP: Final = 0.5
 _NOT_CUES: Final = frozenset(
     ["a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "and", "or", "but", "nor", "yet", "so", "if", "as", "is", "was", "are", "were", "be", "been", "being", "has", "have", "had", "it", "its", "this", "that", "these", "those", "he", "she", "they", "we", "i", "you", "his", "her", "him", "their", "them", "our", "us", "who", "whom", "which", "what", "when", "where", "how", "with", "from", "into", "about", "after", "before", "over", "under", "than", "then", "there", "here", "also", "not", "no", "some", "any", "all", "each", "other", "such", "only", "own", "same", "too", "very", "can", "could", "will", "would", "may", "might", "should", "must", "just", "now", "one", ",", '"', ":", "?", "!", "0"]
@@ -102,15 +103,14 @@ def explain(
     if not len(usable):
         return chosen
     top = usable[np.argsort(-contribution[usable], kind="stable")[: 2 * MAX_CUES_PER_LABEL]]
-    floor = MIN_SHARE_OF_TOP * float(contribution[top[0]])
+    floor = MIN_SHARE_OF_TOP * max(lexicon_weight, float(contribution[top[0]]))
     for position in top.tolist():
         weight = float(contribution[position])
         if len(chosen) >= MAX_CUES_PER_LABEL or (chosen and weight < floor):
             break
-        feature = model.feature_names[int(columns[position])]
-        start, end = item.span(item.features.index(feature))
-        if all(end <= other.start or start >= other.end for other in chosen):
-            chosen.append(CueSpan(label, start, end, weight))
+        span = item.word_span(item.features.index(model.feature_names[int(columns[position])]))
+        if span is not None and all(span[1] <= other.start or span[0] >= other.end for other in chosen):
+            chosen.append(CueSpan(label, span[0], span[1], weight))
     return sorted(chosen, key=lambda c: c.start)
 
 

@@ -58,6 +58,25 @@ class Extracted(NamedTuple):
                 return self.token_spans[token][0], self.token_spans[token + width - 1][1]
         return self.lexicon_spans[index - self.blocks[-1][0] - len(self.blocks[-1][1])]
 
+    def word_span(self, index: int) -> tuple[int, int] | None:
+        """Like :meth:`span`, minus punctuation at either edge; None when feature ``index`` has no word.
+
+        A cue shown to an editor should be words ("though"), not the comma the bigram ", though" began with.
+        """
+        for first, tokens, width in self.blocks:
+            if first <= index < first + len(tokens):
+                low, high = tokens[index - first], tokens[index - first] + width - 1
+                while low <= high and not self._is_word(low):
+                    low += 1
+                while high >= low and not self._is_word(high):
+                    high -= 1
+                return (self.token_spans[low][0], self.token_spans[high][1]) if low <= high else None
+        return self.span(index)
+
+    def _is_word(self, token: int) -> bool:
+        """Whether token ``token`` has a letter or digit (the word block's features are the tokens, in order)."""
+        return any(character.isalnum() for character in self.features[token][2:])
+
 
 def _normalise(token: str) -> str:
     """Lower-case a token, fold every quote mark to ``"`` and every number to ``0``."""
