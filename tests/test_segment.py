@@ -32,6 +32,8 @@ def texts(text: str) -> list[str]:
         ("'It is over,' he said. Then silence.", ["'It is over,' he said.", "Then silence."]),
         ("Drones Hit Moscow Suburb\nResidents woke to sirens.", ["Drones Hit Moscow Suburb", "Residents woke to sirens."]),
         ("First paragraph ends.\n\nSecond one starts.", ["First paragraph ends.", "Second one starts."]),
+        ("A caption ending in the\n \r\n\nNext Paragraph", ["A caption ending in the", "Next Paragraph"]),
+        ("Line one ends with the\nNext Line", ["Line one ends with the\nNext Line"]),
         ("A wrapped line that goes\non to the next line.", ["A wrapped line that goes\non to the next line."]),
         ("这是第一句。这是第二句！", ["这是第一句。", "这是第二句！"]),
         ("Москва заявила об атаке. Жертв нет.", ["Москва заявила об атаке.", "Жертв нет."]),

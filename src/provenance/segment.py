@@ -23,7 +23,10 @@ class Sentence(NamedTuple):
 #: (a scraped page with no punctuation) cannot make feature extraction quadratic or huge.
 MAX_SENTENCE_CHARS: Final = 1_500
 
-_LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_BREAK_CHARS: Final = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+# A line break and everything blank after it: one match per run keeps a page of empty lines as cheap
+# as one. A single character class repeated needs no backtracking stack, however long the run.
+_LINE_BREAKS = re.compile(f"[{_BREAK_CHARS}][{_BREAK_CHARS} \t]*")
 # A run of terminal punctuation and any closing quotes or brackets after it; CJK and Devanagari
 # full stops end a sentence without a following space.
 _LATIN_END = r"[.!?\u2026\u203c\u2047-\u2049]+[\"'\u201d\u2019\u00bb\u203a)\]]*"
@@ -61,12 +64,17 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     """Cut at line breaks that end a headline, paragraph or line, not at wrapped lines."""
     blocks: list[tuple[int, int]] = []
     start = 0
-    for match in _LINE_BREAK.finditer(text):
-        if _is_hard_break(text, start, match.start(), match.end()):
+    for match in _LINE_BREAKS.finditer(text):
+        if _is_blank_line(match.group()) or _is_hard_break(text, start, match.start(), match.end()):
             blocks.append((start, match.start()))
             start = match.end()
     blocks.append((start, len(text)))
     return blocks
+
+
+def _is_blank_line(run: str) -> bool:
+    """Whether a run of breaks and blanks holds two or more line breaks (CR LF counts as one)."""
+    return sum(run.count(character) for character in _BREAK_CHARS) - run.count("\r\n") > 1
 
 
 def _is_hard_break(text: str, line_start: int, break_start: int, next_start: int) -> bool:
