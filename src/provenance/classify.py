@@ -16,6 +16,8 @@ from provenance.labels import LABELS, LabelId
 from provenance.modelfile import Model
 
 MAX_CUES_PER_LABEL: Final = 2
+#: Sentences featurised at once; bounds working memory on very long texts (about 40 MB at most).
+CHUNK_SENTENCES: Final = 256
 #: Beside a stronger cue, an n-gram is offered only if it carries at least this share of that cue's weight,
 #: so a lexicon phrase ("closed-door") is not padded with weak context words ("on Sunday").
 MIN_SHARE_OF_TOP: Final = 0.5
@@ -43,7 +45,23 @@ class Predictions:
 
 
 def predict(sentences: Sequence[str], model: Model) -> Predictions:
-    """Score sentences; a label is set when its probability reaches its threshold AND a cue explains it."""
+    """Score sentences; a label is set when its probability reaches its threshold AND a cue explains it.
+
+    Long texts go through in chunks of :data:`CHUNK_SENTENCES`, so the features held at any one time
+    stay bounded however long the text (a sentence's result does not depend on its neighbours).
+    """
+    if len(sentences) <= CHUNK_SENTENCES:
+        return _predict_chunk(sentences, model)
+    parts = [_predict_chunk(sentences[i : i + CHUNK_SENTENCES], model) for i in range(0, len(sentences), CHUNK_SENTENCES)]
+    return Predictions(
+        np.concatenate([part.probabilities for part in parts]),
+        [labels for part in parts for labels in part.labels],
+        [cues for part in parts for cues in part.cues],
+    )
+
+
+def _predict_chunk(sentences: Sequence[str], model: Model) -> Predictions:
+    """:func:`predict` for one chunk of sentences."""
     hits = model.lexicon.find_many(sentences) if sentences else []
     extracted = [extract(sentence, model.lexicon, found) for sentence, found in zip(sentences, hits)]
     matrix = vectorize(extracted, model.vocabulary, model.idf)
