@@ -57,10 +57,18 @@ def test_labels_and_threshold_filter_what_is_shown() -> None:
     assert shown and all("leaked_document" in line and "anonymous_source" not in line for line in shown)
 
 
+def test_a_quoted_glob_is_expanded(tmp_path: Path) -> None:
+    for name in ("one.txt", "two.txt", "three.md"):
+        (tmp_path / name).write_text("Sources said the deal collapsed.", encoding="utf-8")
+    status, out, _ = call("score", str(tmp_path / "*.txt"), "--format", "jsonl")
+    assert status == 0 and len(out.splitlines()) == 2
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
         (["score", "missing.txt"], "missing.txt: no such file or directory"),
+        (["score", "nowhere/*.txt"], "nowhere/*.txt: no file matches this pattern"),
         (["score", "x.txt", "--labels", "gossip"], "unknown label"),
         (["score"], "the following arguments are required"),
         (["frobnicate"], "invalid choice"),

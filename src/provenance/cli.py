@@ -6,12 +6,13 @@
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import sys
 from collections.abc import Iterator, Sequence
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Final, TextIO
 
 from provenance.errors import ProvenanceError
 from provenance.labels import LABELS
@@ -60,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     score = _command(commands, "score", "score files, directories or standard input",
-                     "Score articles. A directory scores every .txt/.html file in it.", _EXAMPLES)
+                     "Score articles. A directory scores every .txt/.html file in it; a glob (quoted or not) every file it matches.", _EXAMPLES)
     score.add_argument("paths", nargs="+", help="files, directories, or - for standard input")
     score.add_argument("--format", choices=("text", "json", "jsonl", "html"), default="text")
     score.add_argument("--threshold", type=float, default=0.0, help="show flags with probability >= this")
@@ -261,21 +262,37 @@ def _parse_labels(value: str | None) -> set[str]:
     return chosen
 
 
+ARTICLE_SUFFIXES: Final = frozenset({".txt", ".html", ".htm"})
+
+
 def _read_inputs(paths: Sequence[str]) -> Iterator[tuple[str, str]]:
     """Yield (name, text) for stdin, files and every .txt/.html file in directories."""
     for raw in paths:
         if raw == "-":
             yield "<stdin>", sys.stdin.read()
             continue
-        path = Path(raw)
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.suffix.lower() in {".txt", ".html", ".htm"})
-        elif path.is_file():
-            files = [path]
-        else:
-            raise _UsageError(f"provenance: {raw}: no such file or directory")
-        for file in files:
+        for file in _files_for(raw):
             try:
                 yield str(file), file.read_text(encoding="utf-8")
             except UnicodeDecodeError:
                 raise _UsageError(f"provenance: {file}: not UTF-8 text; convert it to UTF-8 first") from None
+
+
+def _files_for(raw: str) -> list[Path]:
+    """The files one command-line path names: itself, the articles under a directory, or a glob's matches.
+
+    Globs are expanded here too, so a quoted pattern works the same on every shell.
+    """
+    path = Path(raw)
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+    if any(character in raw for character in "*?["):
+        matches = [Path(match) for match in sorted(glob.glob(raw, recursive=True))]
+        files = [p for p in matches if p.is_file()]
+        files += [f for d in matches if d.is_dir() for f in _files_for(str(d))]
+        if files:
+            return files
+        raise _UsageError(f"provenance: {raw}: no file matches this pattern")
+    raise _UsageError(f"provenance: {raw}: no such file or directory")
