@@ -52,26 +52,33 @@ class Extracted(NamedTuple):
 
     def span(self, index: int) -> tuple[int, int]:
         """Half-open span, relative to the sentence, of the words behind feature ``index``."""
-        for first, tokens, width in self.blocks:
-            if first <= index < first + len(tokens):
-                token = tokens[index - first]
-                return self.token_spans[token][0], self.token_spans[token + width - 1][1]
-        return self.lexicon_spans[index - self.blocks[-1][0] - len(self.blocks[-1][1])]
+        tokens = self._token_range(index)
+        if tokens is None:
+            return self.lexicon_spans[index - self.blocks[-1][0] - len(self.blocks[-1][1])]
+        return self.token_spans[tokens[0]][0], self.token_spans[tokens[1]][1]
 
     def word_span(self, index: int) -> tuple[int, int] | None:
         """Like :meth:`span`, minus punctuation at either edge; None when feature ``index`` has no word.
 
         A cue shown to an editor should be words ("though"), not the comma the bigram ", though" began with.
         """
+        tokens = self._token_range(index)
+        if tokens is None:
+            return self.span(index)
+        low, high = tokens
+        while low <= high and not self._is_word(low):
+            low += 1
+        while high >= low and not self._is_word(high):
+            high -= 1
+        return (self.token_spans[low][0], self.token_spans[high][1]) if low <= high else None
+
+    def _token_range(self, index: int) -> tuple[int, int] | None:
+        """First and last token of n-gram feature ``index``; None for a lexicon-hit feature."""
         for first, tokens, width in self.blocks:
             if first <= index < first + len(tokens):
-                low, high = tokens[index - first], tokens[index - first] + width - 1
-                while low <= high and not self._is_word(low):
-                    low += 1
-                while high >= low and not self._is_word(high):
-                    high -= 1
-                return (self.token_spans[low][0], self.token_spans[high][1]) if low <= high else None
-        return self.span(index)
+                token = tokens[index - first]
+                return token, token + width - 1
+        return None
 
     def _is_word(self, token: int) -> bool:
         """Whether token ``token`` has a letter or digit (the word block's features are the tokens, in order)."""
