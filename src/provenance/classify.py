@@ -1,6 +1,8 @@
 """Stage 3: features -> per-label probabilities, decisions and the cues behind each decision.
 
-Plain arithmetic on the loaded arrays: a linear model's log-odds, Platt-calibrated.
+Plain arithmetic on the loaded arrays: a linear model's log-odds, Platt-calibrated. Two rules sit on
+top: every flag shown has a cue, and ``on_record`` is shown only where an attribution frame credits
+the sentence to a checkable source (a named person or organisation, an outlet, a public record).
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from typing import Final, NamedTuple
 
 import numpy as np
 
+from provenance.attribution import Frame, default_lexicon, frame_features, is_checkable
+from provenance.cues import Lexicon
 from provenance.features import Extracted, Matrix, extract, vectorize
-from provenance.labels import LABELS, LabelId
+from provenance.labels import LABEL_INDEX, LABELS, POSITIVE, LabelId
 from provenance.modelfile import Model
 
 MAX_CUES_PER_LABEL: Final = 2
@@ -44,15 +48,22 @@ class Predictions:
     cues: list[tuple[CueSpan, ...]]
 
 
-def predict(sentences: Sequence[str], model: Model) -> Predictions:
-    """Score sentences; a label is set when its probability reaches its threshold AND a cue explains it.
+def predict(sentences: Sequence[str], model: Model, frames: Sequence[tuple[Frame, ...]] | None = None) -> Predictions:
+    """Score sentences; a label is set when its probability reaches its threshold AND a cue explains it
+    (and, for ``on_record``, a checkable source frame backs it).
 
-    Long texts go through in chunks of :data:`CHUNK_SENTENCES`, so the features held at any one time
-    stay bounded however long the text (a sentence's result does not depend on its neighbours).
+    ``frames`` are the sentences' attribution frames, resolved over the whole article; when omitted
+    the sentences are read as one article. Long texts go through in chunks of
+    :data:`CHUNK_SENTENCES`, so the features held at any one time stay bounded however long the text.
     """
+    if frames is None:
+        frames = default_lexicon().attribute(sentences)
     if len(sentences) <= CHUNK_SENTENCES:
-        return _predict_chunk(sentences, model)
-    parts = [_predict_chunk(sentences[i : i + CHUNK_SENTENCES], model) for i in range(0, len(sentences), CHUNK_SENTENCES)]
+        return _predict_chunk(sentences, frames, model)
+    parts = [
+        _predict_chunk(sentences[i : i + CHUNK_SENTENCES], frames[i : i + CHUNK_SENTENCES], model)
+        for i in range(0, len(sentences), CHUNK_SENTENCES)
+    ]
     return Predictions(
         np.concatenate([part.probabilities for part in parts]),
         [labels for part in parts for labels in part.labels],
@@ -60,10 +71,9 @@ def predict(sentences: Sequence[str], model: Model) -> Predictions:
     )
 
 
-def _predict_chunk(sentences: Sequence[str], model: Model) -> Predictions:
+def _predict_chunk(sentences: Sequence[str], frames: Sequence[tuple[Frame, ...]], model: Model) -> Predictions:
     """:func:`predict` for one chunk of sentences."""
-    hits = model.lexicon.find_many(sentences) if sentences else []
-    extracted = [extract(sentence, model.lexicon, found) for sentence, found in zip(sentences, hits)]
+    extracted = featurise(sentences, frames, model.lexicon)
     matrix = vectorize(extracted, model.vocabulary, model.idf)
     contributions = model.weights[matrix.indices] * matrix.data[:, None]
     probabilities = calibrated_probabilities(log_odds(matrix, contributions, model), model)
@@ -72,13 +82,25 @@ def _predict_chunk(sentences: Sequence[str], model: Model) -> Predictions:
     cue_ok = model.cue_columns[matrix.indices]
     rows, ks = np.nonzero(probabilities >= model.thresholds)
     bounds = matrix.indptr.tolist()
+    gated = LABEL_INDEX[POSITIVE]
     for i, k in zip(rows.tolist(), ks.tolist()):
+        if k == gated and not is_checkable(frames[i]):
+            continue
         a, b = bounds[i], bounds[i + 1]
         label_cues = explain(extracted[i], matrix.indices[a:b], contributions[a:b, k], cue_ok[a:b], k, model)
         if label_cues:  # no cue, no flag: every label shown comes with the words behind it
             labels[i].append(LABELS[k])
             cues[i].extend(label_cues)
     return Predictions(probabilities, [tuple(x) for x in labels], [tuple(x) for x in cues])
+
+
+def featurise(sentences: Sequence[str], frames: Sequence[tuple[Frame, ...]], lexicon: Lexicon) -> list[Extracted]:
+    """Word, lexicon and frame features of each sentence (training and scoring share this)."""
+    hits = lexicon.find_many(sentences) if sentences else []
+    return [
+        extract(sentence, lexicon, found, frame_features(sentence_frames, len(sentence)))
+        for sentence, found, sentence_frames in zip(sentences, hits, frames)
+    ]
 
 
 def log_odds(matrix: Matrix, contributions: np.ndarray, model: Model) -> np.ndarray:
@@ -134,6 +156,6 @@ def explain(
 
 def can_cue(feature: str) -> bool:
     """Words can explain a flag; lexicon counters, punctuation and bare function words cannot."""
-    if feature.startswith("l:"):
+    if feature.startswith(("l:", "f:")):
         return False
     return any(word not in _NOT_CUES and (word.isalnum() or word in ("C", "A")) for word in feature[2:].split(" "))

@@ -1,9 +1,13 @@
-"""Stage 2: sentence -> feature strings. The ONE definition, shared by training and scoring.
+"""Stage 2: sentence (and its attribution frames) -> feature strings. The ONE definition, shared by
+training and scoring.
 
-Features are word unigrams and bigrams, 5-letter prefixes (a cheap stem: "anony" covers anonymous/anonymity),
-"shape" n-grams that replace capitalised words with ``C`` (acronyms with ``A``) so that "C said"
-generalises over names, and one ``l:<label>`` feature per lexicon hit. ``Extracted.span`` gives the
-words behind any feature, so the scorer can point at them without a second pass.
+Word features are unigrams and bigrams, 5-letter prefixes (a cheap stem: "anony" covers
+anonymous/anonymity) and "shape" n-grams that replace capitalised words with ``C`` (acronyms with
+``A``) so that "C said" generalises over names; they are TF-IDF weighted. Structural features are
+binary and sit outside the TF-IDF norm: one ``l:<label>`` per lexicon hit and the ``f:...`` features
+of the sentence's attribution frames (source kind, cue class, side, position, negation, follow-up),
+which is how the model reads the structure of sourcing rather than its wording.
+``Extracted.span`` gives the words behind any word feature, so the scorer can point at them.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ _PLACEHOLDERS: Final = frozenset({"C", "A"})
 #: Value of a lexicon column when a cue phrase of its label occurs in the sentence: about the size of
 #: one TF-IDF value, chosen by grouped CV (0.07: 0.840, 0.15: 0.858, 0.3: 0.842 macro-F1; no lexicon: 0.819).
 LEXICON_VALUE: Final = 0.15
+#: Value of an attribution-frame column (``f:...``); see ``docs/model.md`` for how it was chosen.
+FRAME_VALUE: Final = 0.3
 # Capitalised words that open sentences without being names; any other capitalised first word is
 # treated as a name, so "Salazar said" and "Mayor Ruiz said" share the shape "C said".
 _OPENERS: Final = frozenset(
@@ -38,10 +44,11 @@ _OPENERS: Final = frozenset(
 
 
 class Extracted(NamedTuple):
-    """A sentence's features (duplicates kept: they count as tf) and where each came from.
+    """A sentence's features and where each came from.
 
-    ``features`` is laid out in blocks: words, prefixes, bigrams, shape bigrams, shape trigrams,
-    lexicon hits. ``token_spans`` and the per-block token indices map a feature back to text.
+    ``features`` are the word features (duplicates kept: they count as tf), laid out in blocks:
+    words, prefixes, bigrams, shape bigrams, shape trigrams; ``token_spans`` and the per-block token
+    indices map each back to text. ``structural`` are the binary lexicon and frame features.
     """
 
     features: list[str]
@@ -49,12 +56,13 @@ class Extracted(NamedTuple):
     blocks: tuple[tuple[int, list[int], int], ...]  # (first feature index, first token of each, n tokens)
     lexicon_spans: list[tuple[int, int]]
     lexicon_labels: list[str]
+    structural: list[str]
 
     def span(self, index: int) -> tuple[int, int]:
-        """Half-open span, relative to the sentence, of the words behind feature ``index``."""
+        """Half-open span, relative to the sentence, of the words behind word feature ``index``."""
         tokens = self._token_range(index)
         if tokens is None:
-            return self.lexicon_spans[index - self.blocks[-1][0] - len(self.blocks[-1][1])]
+            raise IndexError(f"feature {index} is not a word feature")
         return self.token_spans[tokens[0]][0], self.token_spans[tokens[1]][1]
 
     def word_span(self, index: int) -> tuple[int, int] | None:
@@ -73,7 +81,7 @@ class Extracted(NamedTuple):
         return (self.token_spans[low][0], self.token_spans[high][1]) if low <= high else None
 
     def _token_range(self, index: int) -> tuple[int, int] | None:
-        """First and last token of n-gram feature ``index``; None for a lexicon-hit feature."""
+        """First and last token of n-gram feature ``index``; None past the word features."""
         for first, tokens, width in self.blocks:
             if first <= index < first + len(tokens):
                 token = tokens[index - first]
@@ -103,8 +111,11 @@ def _shape(token: str, position: int, lower: str) -> str:
     return lower
 
 
-def extract(sentence: str, lexicon: Lexicon, hits: list[CueMatch] | None = None) -> Extracted:
-    """Compute every feature of one sentence (``hits``: its lexicon matches, if already found)."""
+def extract(
+    sentence: str, lexicon: Lexicon, hits: list[CueMatch] | None = None, frame_features: Sequence[str] = ()
+) -> Extracted:
+    """Compute every feature of one sentence (``hits``: its lexicon matches, if already found;
+    ``frame_features``: what :func:`provenance.attribution.frame_features` says of its frames)."""
     matches = list(_TOKEN.finditer(sentence))
     raw = [m.group() for m in matches]
     low = [token.lower() if token[0].isalpha() else _normalise(token) for token in raw]
@@ -120,7 +131,7 @@ def extract(sentence: str, lexicon: Lexicon, hits: list[CueMatch] | None = None)
     features += [f"s:{shape[i]} {shape[i + 1]}" for i in shape2]
     features += [f"s:{shape[i]} {shape[i + 1]} {shape[i + 2]}" for i in shape3]
     hits = lexicon.find(sentence) if hits is None else hits
-    features += ["l:" + hit.label for hit in hits]
+    structural = sorted({"l:" + hit.label for hit in hits} | set(frame_features))
     blocks_in_order = (
         (list(range(n)), 1), (stems, 1), (list(range(n - 1)), 2), (shape2, 2), (shape3, 3)
     )
@@ -135,16 +146,13 @@ def extract(sentence: str, lexicon: Lexicon, hits: list[CueMatch] | None = None)
         tuple(blocks),
         [(hit.start, hit.end) for hit in hits],
         [hit.label for hit in hits],
+        structural,
     )
 
 
-def analyze(sentence: str, lexicon: Lexicon) -> list[str]:
-    """The TF-IDF part of a sentence's features (the analyzer scikit-learn gets at training time).
-
-    Lexicon hits are left out: they become separate 0/1 columns (see :func:`vectorize`).
-    """
-    item = extract(sentence, lexicon)
-    return item.features[: len(item.features) - len(item.lexicon_labels)]
+def structural_value(feature: str) -> float:
+    """The value a structural feature's column takes when the feature is present."""
+    return LEXICON_VALUE if feature.startswith("l:") else FRAME_VALUE
 
 
 @dataclass(frozen=True)
@@ -165,23 +173,24 @@ def vectorize(items: Sequence[Extracted], vocabulary: dict[str, int], idf: np.nd
     """Feature matrix for many sentences, exactly as training builds it.
 
     Word features: TF-IDF as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` computes it
-    (out-of-vocabulary features dropped before the l2 norm). Lexicon hits: one column per label set
-    to 1.0, outside the norm, so a cue phrase weighs the same in a long sentence as in a short one.
-    One dictionary pass and a few whole-array operations, instead of small array work per sentence.
+    (out-of-vocabulary features dropped before the l2 norm). Structural features: one column each,
+    set to :func:`structural_value`, outside the norm, so a cue phrase or a frame weighs the same in a
+    long sentence as in a short one. One dictionary pass and a few whole-array operations.
     """
     get = vocabulary.get
     columns: list[int] = []
     lengths: list[int] = []
     lexicon_columns: list[int] = []
+    lexicon_values: list[float] = []
     lexicon_lengths: list[int] = []
     for item in items:
-        n_words = len(item.features) - len(item.lexicon_labels)
-        known = [column for column in map(get, item.features[:n_words]) if column is not None]
+        known = [column for column in map(get, item.features) if column is not None]
         columns += known
         lengths.append(len(known))
-        hits = {vocabulary["l:" + label] for label in item.lexicon_labels}
-        lexicon_columns += sorted(hits)
-        lexicon_lengths.append(len(hits))
+        found = sorted((vocabulary[f], structural_value(f)) for f in item.structural if f in vocabulary)
+        lexicon_columns += [column for column, _ in found]
+        lexicon_values += [value for _, value in found]
+        lexicon_lengths.append(len(found))
     n_rows, n_columns = len(lengths), len(idf)
     rows = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
     keys, counts = np.unique(rows * n_columns + np.asarray(columns, dtype=np.int64), return_counts=True)
@@ -192,7 +201,7 @@ def vectorize(items: Sequence[Extracted], vocabulary: dict[str, int], idf: np.nd
         values /= norms[key_rows]
     lexicon_rows = np.repeat(np.arange(n_rows, dtype=np.int64), lexicon_lengths)
     all_keys = np.concatenate([keys, lexicon_rows * n_columns + np.asarray(lexicon_columns, dtype=np.int64)])
-    all_values = np.concatenate([values, np.full(len(lexicon_columns), LEXICON_VALUE)])
+    all_values = np.concatenate([values, np.asarray(lexicon_values, dtype=np.float64)])
     order = np.argsort(all_keys, kind="stable")
     all_keys, all_values = all_keys[order], all_values[order]
     all_rows, all_columns = np.divmod(all_keys, n_columns)

@@ -1,4 +1,4 @@
-"""Wiring: text -> sentences -> features -> probabilities -> article score.
+"""Wiring: text -> sentences -> attributions -> features -> probabilities -> article score.
 
 ``Scorer`` runs stages 1-4 with one model; ``score`` and ``score_many`` use the shipped model,
 loaded lazily once per process. Input is checked here, at the door, and nowhere else.
@@ -11,6 +11,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Final
 
+from provenance.attribution import Frame, default_lexicon
 from provenance.classify import Predictions, predict
 from provenance.errors import InputTooLargeError, InputTypeError
 from provenance.labels import LABELS, LabelId
@@ -18,7 +19,7 @@ from provenance.modelfile import Model, load_default_model, load_model
 from provenance.results import ArticleScore
 from provenance.risk import article_risk, risk_level
 from provenance.rules import HouseRules
-from provenance.segment import segment
+from provenance.segment import Sentence, segment
 
 #: Longest text ``score`` accepts by default (about 150,000 words). Raise it per call or per Scorer;
 #: time and memory grow linearly with length.
@@ -68,7 +69,8 @@ class Scorer:
         model = self.model
         sentences = segment(text)
         texts = [s.text for s in sentences]
-        predictions = predict(texts, model)
+        frames = default_lexicon().attribute(texts)
+        predictions = predict(texts, model, frames)
         if self.rules is not None:
             predictions = self.rules.apply(texts, predictions)
         counts: dict[LabelId, int] = {label: 0 for label in LABELS}
@@ -76,7 +78,9 @@ class Scorer:
         for i, sentence in enumerate(sentences):
             for label in predictions.labels[i]:
                 counts[label] += 1
-            rows.append(_sentence_row(text, sentence.start, sentence.end, predictions, i))
+            row = _sentence_row(text, sentence.start, sentence.end, predictions, i)
+            row["attributions"] = _attribution_rows(text, sentences, i, frames[i])
+            rows.append(row)
         matrix = predictions.probabilities
         risk = article_risk(matrix)
         # One validation pass in pydantic-core is several times faster than building each model in Python.
@@ -159,6 +163,31 @@ def _sentence_row(text: str, start: int, end: int, predictions: Predictions, i: 
             for cue in predictions.cues[i]
         ],
     }
+
+
+def _attribution_rows(
+    text: str, sentences: tuple[Sentence, ...], i: int, frames: tuple[Frame, ...]
+) -> list[dict[str, object]]:
+    """A sentence's frames as plain data, offsets moved to the article; negated acts ("declined to
+    comment") credit nothing and are left out."""
+    base = sentences[i].start
+    rows: list[dict[str, object]] = []
+    for frame in frames:
+        raw = frame.raw
+        if raw.negated:
+            continue
+        source = _span(text, base + raw.source_start, base + raw.source_end) if raw.source_start >= 0 else None
+        refers_to = None
+        if frame.antecedent is not None:
+            where, start, end = frame.antecedent
+            refers_to = _span(text, sentences[where].start + start, sentences[where].start + end)
+        rows.append({"cue": _span(text, base + raw.cue_start, base + raw.cue_end), "source": source,
+                     "kind": frame.kind, "refers_to": refers_to})
+    return rows
+
+
+def _span(text: str, start: int, end: int) -> dict[str, object]:
+    return {"text": text[start:end], "start": start, "end": end}
 
 
 def _check_iterable(texts: object, caller: str) -> None:

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticSerializationError
 
+from provenance.attribution import SourceKind
 from provenance.labels import FLAGS, LabelId
 
 RiskLevel = Literal["low", "medium", "high"]
@@ -36,12 +37,31 @@ class Cue(Span):
     weight: float
 
 
+class Attribution(BaseModel):
+    """One act of sourcing in a sentence: who or what a claim is credited to.
+
+    ``cue`` is the sourcing predicate ("said", "according to", "seen by"); ``source`` the phrase that
+    fills it, or None for an impersonal voice ("it is understood"); ``kind`` the source's kind, read
+    from its shape. A pronoun or follow-up source ("she", "the official") takes the kind of the
+    earlier source it points back to, given as ``refers_to`` (anywhere earlier in the article).
+    """
+
+    model_config = _FROZEN
+
+    cue: Span
+    source: Span | None
+    kind: SourceKind
+    refers_to: Span | None = None
+
+
 class SentenceScore(Span):
-    """A sentence with its label probabilities, the labels over threshold and their cues."""
+    """A sentence with its label probabilities, the labels over threshold, their cues and its
+    attribution frames."""
 
     labels: tuple[LabelId, ...]
     probabilities: dict[LabelId, float]
     cues: tuple[Cue, ...]
+    attributions: tuple[Attribution, ...] = ()
 
     @property
     def flags(self) -> tuple[LabelId, ...]:

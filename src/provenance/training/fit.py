@@ -1,12 +1,18 @@
-"""Fit the shipped model: TF-IDF features, one-vs-rest logistic regression, Platt calibration and
-per-label thresholds, all chosen by grouped cross-validation. Deterministic for a given seed."""
+"""Fit the shipped model: TF-IDF word features plus binary lexicon and attribution-frame features,
+one-vs-rest logistic regression, Platt calibration and per-label thresholds, all chosen by
+cross-validation grouped by construction family. Deterministic for a given seed.
+
+Data files are read as running text: a file's sentences (a seed article's, in order) are one
+article for the attribution stage, so a follow-up line resolves to the lines before it.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from itertools import groupby
+from operator import attrgetter
 from typing import Any, Final
 
 import numpy as np
@@ -14,13 +20,17 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
+from threadpoolctl import threadpool_limits
 
+from provenance.attribution import AttributionLexicon, Frame, default_lexicon, is_checkable
+from provenance.classify import featurise
 from provenance.cues import Lexicon
 from provenance.evaluation.metrics import LabelReport, per_label_report
-from provenance.features import LEXICON_VALUE, analyze
-from provenance.labels import LABELS
+from provenance.features import Extracted, structural_value
+from provenance.labels import LABEL_INDEX, LABELS, POSITIVE
 from provenance.modelfile import Model
 from provenance.training.corpus import Corpus
+from provenance.training.families import construction_families
 
 C_GRID: Final = (1.0, 4.0, 16.0)
 # Thresholds start at 0.5: a flag means "more likely than not". Lower thresholds win a little F1 on
@@ -34,7 +44,7 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class CrossValidation:
-    """Out-of-fold results of grouped cross-validation."""
+    """Out-of-fold results of cross-validation grouped by construction family."""
 
     c: float
     probabilities: np.ndarray  # calibrated, out-of-fold
@@ -42,7 +52,21 @@ class CrossValidation:
     platt_shift: np.ndarray
     thresholds: np.ndarray
     report: list[LabelReport]
+    lexicon_blind: list[LabelReport]  # flags only: positives where no lexicon phrase of the label fires
     n_folds: int
+    n_families: int
+
+
+@dataclass(frozen=True)
+class Featurised:
+    """A corpus read through the scoring pipeline: features, frames and what CV groups by."""
+
+    items: list[Extracted]
+    frames: list[tuple[Frame, ...]]
+    y: np.ndarray
+    families: list[str]
+    checkable: np.ndarray  # (n,) bool: the on_record gate
+    lexicon_hit: np.ndarray  # (n, n_labels) bool: a lexicon phrase of the label fires
 
 
 def label_matrix(corpus: Corpus) -> np.ndarray:
@@ -54,46 +78,75 @@ def label_matrix(corpus: Corpus) -> np.ndarray:
     return y
 
 
+def featurise_corpus(
+    corpus: Corpus, lexicon: Lexicon, lexicon_bytes: bytes, attribution: AttributionLexicon | None = None
+) -> Featurised:
+    """Run segmented corpus text through the attribution stage (one article per file) and the featuriser."""
+    attribution = attribution or default_lexicon()
+    texts = [s.text for s in corpus.sentences]
+    frames: list[tuple[Frame, ...]] = []
+    start = 0
+    for _, run in groupby(corpus.groups):
+        end = start + len(list(run))
+        frames += attribution.attribute(texts[start:end])
+        start = end
+    items = featurise(texts, frames, lexicon)
+    hit = np.zeros((len(texts), len(LABELS)), dtype=bool)
+    for i, item in enumerate(items):
+        for label in item.lexicon_labels:
+            hit[i, LABEL_INDEX[label]] = True
+    families = construction_families(texts, frames, corpus.groups, lexicon_bytes, attribution)
+    checkable = np.array([is_checkable(f) for f in frames], dtype=bool)
+    return Featurised(items, frames, label_matrix(corpus), families, checkable, hit)
+
+
 class SentenceVectorizer:
-    """Training-time twin of ``features.vectorize``: scikit-learn TF-IDF over ``features.analyze``,
-    then one 0/1 column per label's lexicon hits (``l:<label>``), outside the TF-IDF norm."""
+    """Training-time twin of ``features.vectorize``: scikit-learn TF-IDF over the word features, then
+    one column per structural feature seen in training (``l:``/``f:``), outside the TF-IDF norm."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
-        self.lexicon = lexicon
+    def __init__(self) -> None:
         self.tfidf = TfidfVectorizer(
-            analyzer=partial(analyze, lexicon=lexicon), sublinear_tf=True, min_df=MIN_DF, dtype=np.float64
+            analyzer=attrgetter("features"), sublinear_tf=True, min_df=MIN_DF, dtype=np.float64
         )
+        self.structural: list[str] = []
 
-    def fit_transform(self, texts: Sequence[str]) -> Any:
-        return self._with_lexicon(self.tfidf.fit_transform(texts), texts)
+    def fit_transform(self, items: Sequence[Extracted]) -> Any:
+        words = self.tfidf.fit_transform(items)
+        self.structural = sorted({feature for item in items for feature in item.structural})
+        return self._with_structure(words, items)
 
-    def transform(self, texts: Sequence[str]) -> Any:
-        return self._with_lexicon(self.tfidf.transform(texts), texts)
+    def transform(self, items: Sequence[Extracted]) -> Any:
+        return self._with_structure(self.tfidf.transform(items), items)
 
     @property
     def vocabulary_(self) -> dict[str, int]:
-        """Feature string -> column, lexicon columns last in label order."""
+        """Feature string -> column, structural columns last in sorted order."""
         vocabulary = {feature: int(i) for feature, i in self.tfidf.vocabulary_.items()}
         n_words = len(vocabulary)
-        vocabulary.update({"l:" + label: n_words + k for k, label in enumerate(LABELS)})
+        vocabulary.update({feature: n_words + k for k, feature in enumerate(self.structural)})
         return vocabulary
 
     @property
     def idf_(self) -> np.ndarray:
-        """IDF per column (1.0 for the lexicon columns, which are not TF-IDF weighted)."""
-        return np.concatenate([np.asarray(self.tfidf.idf_, dtype=np.float64), np.ones(len(LABELS))])
+        """IDF per column (1.0 for the structural columns, which are not TF-IDF weighted)."""
+        return np.concatenate([np.asarray(self.tfidf.idf_, dtype=np.float64), np.ones(len(self.structural))])
 
-    def _with_lexicon(self, words: Any, texts: Sequence[str]) -> Any:
-        hits = np.zeros((len(texts), len(LABELS)))
-        for i, found in enumerate(self.lexicon.find_many(list(texts))):
-            for hit in found:
-                hits[i, LABELS.index(hit.label)] = LEXICON_VALUE
-        return sparse.hstack([words, sparse.csr_matrix(hits)], format="csr")
+    def _with_structure(self, words: Any, items: Sequence[Extracted]) -> Any:
+        column = {feature: k for k, feature in enumerate(self.structural)}
+        rows, columns, values = [], [], []
+        for i, item in enumerate(items):
+            for feature in item.structural:
+                if feature in column:
+                    rows.append(i)
+                    columns.append(column[feature])
+                    values.append(structural_value(feature))
+        extra = sparse.csr_matrix((values, (rows, columns)), shape=(len(items), len(self.structural)))
+        return sparse.hstack([words, extra], format="csr")
 
 
-def make_vectorizer(lexicon: Lexicon) -> SentenceVectorizer:
+def make_vectorizer() -> SentenceVectorizer:
     """The feature matrix builder used for every fit."""
-    return SentenceVectorizer(lexicon)
+    return SentenceVectorizer()
 
 
 def fit_linear(x: Any, y: np.ndarray, c: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -110,18 +163,34 @@ def fit_linear(x: Any, y: np.ndarray, c: float, seed: int) -> tuple[np.ndarray, 
     return weights, bias
 
 
-def out_of_fold_logits(
-    texts: Sequence[str], y: np.ndarray, groups: Sequence[str], lexicon: Lexicon, c: float, seed: int
-) -> tuple[np.ndarray, int]:
-    """Log-odds for every sentence from a model that never saw its group (vectorizer refit per fold)."""
-    n_folds = min(N_FOLDS, len(set(groups)))
-    logits = np.zeros(y.shape, dtype=np.float64)
-    for train, test in GroupKFold(n_splits=n_folds).split(texts, y, groups):
-        vectorizer = make_vectorizer(lexicon)
-        x_train = vectorizer.fit_transform([texts[i] for i in train])
-        weights, bias = fit_linear(x_train, y[train], c, seed)
-        logits[test] = vectorizer.transform([texts[i] for i in test]) @ weights + bias
+def out_of_fold_logits(data: Featurised, c: float, seed: int) -> tuple[np.ndarray, int]:
+    """Log-odds for every sentence from a model that never saw its construction family."""
+    n_folds = min(N_FOLDS, len(set(data.families)))
+    logits = np.zeros(data.y.shape, dtype=np.float64)
+    for train, test in GroupKFold(n_splits=n_folds).split(data.items, data.y, data.families):
+        vectorizer = make_vectorizer()
+        x_train = vectorizer.fit_transform([data.items[i] for i in train])
+        weights, bias = fit_linear(x_train, data.y[train], c, seed)
+        logits[test] = vectorizer.transform([data.items[i] for i in test]) @ weights + bias
     return logits, n_folds
+
+
+def decide(probabilities: np.ndarray, thresholds: np.ndarray, checkable: np.ndarray) -> np.ndarray:
+    """Labels as the scorer sets them: over threshold, and on_record only with a checkable frame."""
+    predicted = probabilities >= thresholds
+    predicted[:, LABEL_INDEX[POSITIVE]] &= checkable
+    return predicted
+
+
+def lexicon_blind_report(data: Featurised, predicted: np.ndarray) -> list[LabelReport]:
+    """Per flag, recall (and precision) on the sentences where no lexicon phrase of that flag fires."""
+    rows = []
+    for k, label in enumerate(LABELS):
+        if label == POSITIVE:
+            continue
+        blind = ~data.lexicon_hit[:, k]
+        rows.append(per_label_report(data.y[blind], predicted[blind])[k])
+    return rows
 
 
 def fit_platt(logits: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -136,31 +205,34 @@ def fit_platt(logits: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return scale, shift
 
 
-def choose_thresholds(probabilities: np.ndarray, y: np.ndarray) -> np.ndarray:
+def choose_thresholds(probabilities: np.ndarray, y: np.ndarray, checkable: np.ndarray | None = None) -> np.ndarray:
     """Per label, the grid threshold with the best out-of-fold F1 (ties go to the higher threshold)."""
     thresholds = np.zeros(y.shape[1])
     for k in range(y.shape[1]):
-        scores = [_f1(y[:, k], probabilities[:, k] >= t) for t in THRESHOLD_GRID]
+        gate = checkable if checkable is not None and LABELS[k] == POSITIVE else True
+        scores = [_f1(y[:, k].astype(bool), (probabilities[:, k] >= t) & gate) for t in THRESHOLD_GRID]
         best = max(range(len(scores)), key=lambda i: (round(scores[i], 9), i))
         thresholds[k] = THRESHOLD_GRID[best]
     return thresholds
 
 
-def cross_validate(corpus: Corpus, lexicon: Lexicon, seed: int, progress: Progress) -> CrossValidation:
-    """Pick C, calibration and thresholds from grouped out-of-fold predictions."""
-    texts = [s.text for s in corpus.sentences]
-    y = label_matrix(corpus)
+def cross_validate(data: Featurised, seed: int, progress: Progress) -> CrossValidation:
+    """Pick C, calibration and thresholds from out-of-fold predictions grouped by construction family."""
     best: CrossValidation | None = None
     for c in C_GRID:
-        logits, n_folds = out_of_fold_logits(texts, y, corpus.groups, lexicon, c, seed)
-        scale, shift = fit_platt(logits, y)
+        logits, n_folds = out_of_fold_logits(data, c, seed)
+        scale, shift = fit_platt(logits, data.y)
         probabilities = 1.0 / (1.0 + np.exp(-(logits * scale + shift)))
-        thresholds = choose_thresholds(probabilities, y)
-        report = per_label_report(y, probabilities >= thresholds)
+        thresholds = choose_thresholds(probabilities, data.y, data.checkable)
+        predicted = decide(probabilities, thresholds, data.checkable)
+        report = per_label_report(data.y, predicted)
         macro = float(np.mean([row.f1 for row in report]))
-        progress(f"C={c:g}: grouped {n_folds}-fold macro-F1 {macro:.3f}")
+        progress(f"C={c:g}: {n_folds}-fold CV by construction family, macro-F1 {macro:.3f}")
         if best is None or macro > float(np.mean([row.f1 for row in best.report])):
-            best = CrossValidation(c, probabilities, scale, shift, thresholds, report, n_folds)
+            best = CrossValidation(
+                c, probabilities, scale, shift, thresholds, report, lexicon_blind_report(data, predicted),
+                n_folds, len(set(data.families)),
+            )
     assert best is not None
     return best
 
@@ -168,31 +240,43 @@ def cross_validate(corpus: Corpus, lexicon: Lexicon, seed: int, progress: Progre
 def fit_model(
     corpus: Corpus, lexicon_bytes: bytes, *, seed: int = 0, progress: Progress = lambda _: None
 ) -> tuple[Model, CrossValidation]:
-    """Cross-validate, then fit on all data; returns the model and the cross-validation it rests on."""
+    """Cross-validate, then fit on all data; returns the model and the cross-validation it rests on.
+
+    BLAS and OpenMP pools are held to one thread: on small machines their threads fight over the
+    cores and training runs several times slower.
+    """
+    with threadpool_limits(limits=1):
+        return _fit_model(corpus, lexicon_bytes, seed, progress)
+
+
+def _fit_model(corpus: Corpus, lexicon_bytes: bytes, seed: int, progress: Progress) -> tuple[Model, CrossValidation]:
     lexicon = Lexicon.from_json(lexicon_bytes)
-    validation = cross_validate(corpus, lexicon, seed, progress)
-    texts = [s.text for s in corpus.sentences]
-    vectorizer = make_vectorizer(lexicon)
-    x = vectorizer.fit_transform(texts)
-    weights, bias = fit_linear(x, label_matrix(corpus), validation.c, seed)
+    attribution = default_lexicon()
+    data = featurise_corpus(corpus, lexicon, lexicon_bytes, attribution)
+    validation = cross_validate(data, seed, progress)
+    vectorizer = make_vectorizer()
+    x = vectorizer.fit_transform(data.items)
+    weights, bias = fit_linear(x, data.y, validation.c, seed)
     data_hash = _corpus_hash(corpus)
     metadata = {
         "seed": seed,
         "C": validation.c,
-        "sentences": len(texts),
+        "sentences": len(corpus.sentences),
         "groups": sorted(set(corpus.groups)),
         "data_sha256": data_hash,
+        "attribution_sha256": attribution.sha256,
         "cross_validation": {
             "folds": validation.n_folds,
-            "grouping": "seed article or authored file",
+            "grouping": "construction family",
+            "families": validation.n_families,
             "per_label": [row.as_dict() for row in validation.report],
             "macro_f1": round(float(np.mean([row.f1 for row in validation.report])), 4),
+            "lexicon_blind": [row.as_dict() for row in validation.lexicon_blind],
         },
     }
-    vocabulary = vectorizer.vocabulary_
     model = Model(
-        version=f"1.{data_hash[:10]}.s{seed}",
-        vocabulary=vocabulary,
+        version=f"2.{data_hash[:10]}.s{seed}",
+        vocabulary=vectorizer.vocabulary_,
         idf=np.asarray(vectorizer.idf_, dtype=np.float64),
         weights=weights,
         bias=bias,

@@ -1,0 +1,653 @@
+"""Stage 1b: sentences -> attribution frames (who or what each claim is credited to).
+
+A frame is one act of sourcing: a **cue** (a sourcing predicate: "said", "according to", "seen by",
+"it is understood"), the **source** phrase that fills it ("a senior official", "Reuters", "court
+records", or none) and the source's **kind**, read from the phrase's shape. Pronoun and definite
+follow-up sources ("she said", "the source added") take the kind of the most recent compatible
+source earlier in the article: a few lines of state, not a coreference model.
+
+Speed: one RE2 scan finds every cue in a run of sentences; only the few words either side of each
+cue are then read, so the cost grows with the number of cues, not with the length of the text. The
+word lists are data (``data/attribution/*.json``), each with an examples table that a test runs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from itertools import accumulate
+from typing import Any, Final, Literal, NamedTuple
+
+import re2
+
+SourceKind = Literal[
+    "named_person",
+    "named_organisation",
+    "outlet",
+    "public_record",
+    "document",
+    "pronoun",
+    "anonymous_person",
+    "unnamed_group",
+    "none",
+]
+SOURCE_KINDS: Final[tuple[SourceKind, ...]] = (
+    "named_person", "named_organisation", "outlet", "public_record", "document", "pronoun",
+    "anonymous_person", "unnamed_group", "none",
+)
+#: Kinds a reader can check: only a frame with one of these sources can put a claim on the record.
+CHECKABLE: Final[frozenset[str]] = frozenset({"named_person", "named_organisation", "outlet", "public_record"})
+Side = Literal["left", "right", "none"]
+
+# Words within reach of a cue, punctuation one character at a time.
+_TOKEN: Final = re.compile(r"\w+(?:[-'\u2019.&]\w+)*|\S")
+_WINDOW: Final = 160
+_MAX_PHRASE: Final = 12
+_NEGATIONS: Final = frozenset({"nobody", "none", "neither", "not", "never", "n't", "no", "declined", "refused", "failed", "cannot", "can't", "won't", "didn't", "doesn't", "wouldn't"})
+# Auxiliaries and adverbs that sit between a source and its verb ("has also said").
+_SKIP: Final = frozenset(
+    """has have had is are was were be been being will would could can may might must shall should do does did
+    also later previously earlier repeatedly recently publicly privately separately again then subsequently further
+    once already first initially now still allegedly reportedly openly told not never n't cannot can't won't didn't
+    doesn't wouldn't just only even since often frequently nobody""".split()
+)
+_PASSIVE: Final = frozenset({"is", "are", "was", "were", "been", "be", "being"})
+_CONTROL: Final = frozenset({"declined", "refused", "failed", "wanted", "agreed", "tried", "went", "used", "continued", "appeared", "seemed", "sought"})
+_PREPOSITIONS: Final = frozenset(
+    "of for at in within inside from with to on close familiar near across among between behind around under over by".split()
+)
+_NP_FILLERS: Final = frozenset(
+    """familiar close knowledge direct briefed matter matters talks situation negotiations plans plan discussions
+    investigation case deal thinking decision issue process operation probe inquiry and & de la van von der del""".split()
+)
+_NUMBERS: Final = frozenset("two three four five six seven eight nine ten eleven twelve dozen handful couple pair trio".split())
+_SINGLE: Final = frozenset({"a", "an", "one", "another", "someone", "anyone"})
+_DEFINITE: Final = frozenset({"the", "that", "this", "these", "those"})
+_STOP_CAPITALS: Final = frozenset(
+    """However But And Meanwhile Later Earlier Now Still Also Yet So Then Yesterday Today Tonight Last Next On In At
+    According Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
+    September October November December While When As If After Before Although Though Since Because Despite""".split()
+)
+# Participles that belong to a source phrase rather than source it ("figures published by", "people
+# briefed on"): a cue only when they are the main verb.
+_POST_MODIFIERS: Final = frozenset({"published", "released", "posted", "issued", "compiled", "produced", "briefed", "involved", "run", "conducted", "commissioned", "prepared"})
+# Endings of person nouns missing from the lexicon ("specialists", "a campaigner"): a last resort.
+_ROLE_ENDINGS: Final = ("ist", "ists", "er", "ers", "ian", "ians", "ant", "ants", "ent", "ents", "or", "ors", "ee", "ees")
+_REPRESENTATIVES: Final = frozenset({"representative", "rep", "publicist", "representatives"})
+_SPOKESPEOPLE: Final = frozenset({"spokesperson", "spokesman", "spokeswoman", "spokespeople", "spokesmen", "spokeswomen"})
+_AGENTLESS_OK: Final = frozenset({"reporting", "cognition", "showing"})
+_AGENTLESS_LEMMAS: Final = frozenset({"say", "claim", "allege", "confirm", "report", "announce", "estimate", "reveal", "disclose", "state"})
+
+
+class RawFrame(NamedTuple):
+    """One frame relative to its sentence; ``source_start == -1`` means no stated source."""
+
+    cue_start: int
+    cue_end: int
+    cue_class: str
+    source_start: int
+    source_end: int
+    kind: SourceKind
+    side: Side
+    negated: bool
+    head: str  # the source's head word, lower-case ("" when none): what a follow-up must match
+    plural: bool
+
+
+class Frame(NamedTuple):
+    """A frame after follow-ups are resolved; ``antecedent`` is (sentence index, start, end) or None."""
+
+    raw: RawFrame
+    kind: SourceKind
+    antecedent: tuple[int, int, int] | None
+
+
+@dataclass(frozen=True)
+class AttributionLexicon:
+    """The compiled cue scanner and the word lists that give a source its kind."""
+
+    scanner: Any  # RE2 pattern: one alternation of every cue, longest first
+    cue_classes: dict[str, tuple[str, str, str]]  # lower-case cue -> (class, side, lemma)
+    role_singular: frozenset[str]
+    role_plural: frozenset[str]
+    groups: frozenset[str]
+    institutions: frozenset[str]
+    org_heads: frozenset[str]
+    outlets: frozenset[str]
+    outlet_nouns: frozenset[str]
+    outlet_heads: frozenset[str]
+    writer_phrases: frozenset[str]
+    pronouns: dict[str, str]
+    modifiers: frozenset[str]
+    public_records: frozenset[str]
+    documents: frozenset[str]
+    secrecy: frozenset[str]
+    public_modifiers: frozenset[str]
+    participles: frozenset[str]
+    sha256: str
+
+    @classmethod
+    def from_documents(cls, cues: dict[str, Any], sources: dict[str, Any], records: dict[str, Any], sha256: str) -> AttributionLexicon:
+        """Compile the three lexicon documents (see ``data/attribution/``)."""
+        classes: dict[str, tuple[str, str, str]] = {}
+        participles: set[str] = set()
+        for lemma, entry in cues["verbs"].items():
+            for form in entry["forms"]:
+                classes.setdefault(form.lower(), (entry["class"], "left", lemma))
+                if form.endswith(("ed", "id", "ld", "ght", "wn", "tten", "ood", "nt", "rd")) and form != lemma:
+                    participles.add(form.lower())
+        for phrase in cues["phrases"]:
+            classes[phrase["text"].lower()] = (phrase["class"], phrase["side"], phrase["text"].lower())
+        alternatives = sorted(classes, key=lambda c: (-len(c), c))
+        options = re2.Options()
+        options.case_sensitive = False
+        scanner = re2.compile(r"\b(?:" + "|".join(re.escape(a) for a in alternatives) + r")\b", options=options)
+        low = lambda key, doc: frozenset(w.lower() for w in doc[key])  # noqa: E731 -- a local shorthand
+        return cls(
+            scanner=scanner,
+            cue_classes=classes,
+            role_singular=low("role_singular", sources),
+            role_plural=low("role_plural", sources),
+            groups=low("group_words", sources),
+            institutions=low("institutions", sources),
+            org_heads=frozenset(sources["org_heads"]),
+            outlets=frozenset(sources["outlets"]),
+            outlet_nouns=low("outlet_nouns", sources),
+            outlet_heads=frozenset(sources["outlet_heads"]),
+            writer_phrases=low("writer_phrases", sources),
+            pronouns={k.lower(): v for k, v in sources["pronouns"].items()},
+            modifiers=low("modifiers", sources),
+            public_records=low("public_records", records),
+            documents=low("documents", records),
+            secrecy=low("secrecy_modifiers", records),
+            public_modifiers=low("public_modifiers", records),
+            participles=frozenset(participles),
+            sha256=sha256,
+        )
+
+    def find_many(self, sentences: Sequence[str]) -> list[list[RawFrame]]:
+        """Frames of each sentence, from one scan over the sentences joined by newlines."""
+        joined = "\n".join(sentences)
+        starts = list(accumulate((len(s) + 1 for s in sentences[:-1]), initial=0))
+        found: list[list[RawFrame]] = [[] for _ in sentences]
+        try:
+            matches = [(m.start(), m.end()) for m in self.scanner.finditer(joined)]
+        except UnicodeEncodeError:  # lone surrogates: same length replacement keeps offsets
+            joined = _encodable(joined)
+            matches = [(m.start(), m.end()) for m in self.scanner.finditer(joined)]
+        for start, end in matches:
+            i = bisect_right(starts, start) - 1
+            offset = starts[i]
+            frame = _read_frame(self, sentences[i], start - offset, end - offset)
+            if frame is None:
+                frame = _shared_subject(self, sentences[i], start - offset, end - offset, found[i])
+            if frame is not None:
+                found[i].append(frame)
+        return [_drop_redundant(frames) for frames in found]
+
+    def attribute(self, sentences: Sequence[str]) -> list[tuple[Frame, ...]]:
+        """Frames of every sentence of one article, follow-ups resolved in reading order."""
+        return resolve(self.find_many(sentences), sentences)
+
+
+# --- reading one frame -------------------------------------------------------------------------
+
+
+class _Tok(NamedTuple):
+    text: str
+    start: int  # relative to the sentence
+    end: int
+
+
+def _tokens(sentence: str, start: int, end: int) -> list[_Tok]:
+    return [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(sentence, start, end)]
+
+
+def _read_frame(lex: AttributionLexicon, sentence: str, cue_start: int, cue_end: int) -> RawFrame | None:
+    """Find the source of the cue at ``cue_start:cue_end`` and its kind; None when it sources nothing."""
+    cue = sentence[cue_start:cue_end].lower()
+    cue_class, side, lemma = lex.cue_classes.get(cue, ("speech", "left", cue))
+    if side == "none" or (cue_start > 0 and sentence[cue_start].isupper() and cue_class != "according"):
+        return RawFrame(cue_start, cue_end, cue_class, -1, -1, "none", "none", False, "", False)
+    left = _tokens(sentence, max(0, cue_start - _WINDOW), cue_start)
+    right = _tokens(sentence, cue_end, min(len(sentence), cue_end + _WINDOW))
+    if left and left[-1].text.endswith(("'s", "\u2019s")) or (left and left[-1].text.lower() in {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "these", "those"}):
+        return None  # a noun ("the claims", "Ruiz's report"), not a sourcing verb
+    if cue in _POST_MODIFIERS and right and right[0].text.lower() in {"by", "on", "in", "at", "to", "about", "last", "earlier"}:
+        return None  # "figures published by the office": part of the source phrase, not a cue
+    if side == "right":
+        phrase = _phrase_right(lex, right, 0)
+        return _frame(lex, sentence, cue_start, cue_end, cue_class, phrase, "right", False)
+    i = len(left) - 1
+    negated = False
+    passive = False
+    while i >= 0 and left[i].text.lower() in _SKIP:
+        word = left[i].text.lower()
+        negated = negated or word in _NEGATIONS
+        passive = passive or (word in _PASSIVE and i == len(left) - 1 or word in {"been", "being"})
+        i -= 1
+    if i >= 1 and left[i].text.lower() == "to" and left[i - 1].text.lower() in _CONTROL:
+        negated = negated or left[i - 1].text.lower() in _NEGATIONS
+        i -= 2
+        while i >= 0 and left[i].text.lower() in _SKIP:
+            i -= 1
+    if passive and cue in lex.participles:
+        if right and right[0].text.lower() == "by":
+            phrase = _phrase_right(lex, right, 1)
+            return _frame(lex, sentence, cue_start, cue_end, cue_class, phrase, "right", negated)
+        if cue_class in _AGENTLESS_OK or lemma in _AGENTLESS_LEMMAS:
+            return RawFrame(cue_start, cue_end, cue_class, -1, -1, "none", "none", negated, "", False)
+        return None
+    if cue_class == "statement":
+        while i >= 0 and left[i].text == ",":
+            i -= 1
+    if cue_class == "access":
+        while i >= 0 and left[i].text == ",":
+            i -= 1
+        return _frame(lex, sentence, cue_start, cue_end, cue_class, _phrase_left(lex, left, i), "left", negated)
+    if i < 0 or left[i].text in {",", "\u2019", "'", '"', "\u201d", "\u2014", "\u2013", ":", "-"}:
+        if i >= 0 and left[i].text == ",":
+            inserted = _insertion(lex, left, i)
+            if inserted is not None:
+                return _frame(lex, sentence, cue_start, cue_end, cue_class, inserted, "left", negated)
+        phrase = _phrase_right(lex, right, 0) if cue_class != "statement" else None
+        return _frame(lex, sentence, cue_start, cue_end, cue_class, phrase, "right", negated)
+    phrase = _phrase_left(lex, left, i)
+    return _frame(lex, sentence, cue_start, cue_end, cue_class, phrase, "left", negated)
+
+
+def _shared_subject(
+    lex: AttributionLexicon, sentence: str, cue_start: int, cue_end: int, earlier: list[RawFrame]
+) -> RawFrame | None:
+    """A verb sharing an earlier source: "…, adding that…", "…and warned…", "…, citing the need…"."""
+    cue = sentence[cue_start:cue_end].lower()
+    before = sentence[max(0, cue_start - 12) : cue_start].rstrip()
+    joined = before.endswith(",") or before.endswith((" and", " but")) or before.endswith(("\u2014", "\u2013"))
+    if not joined or not (cue.endswith("ing") or before.endswith((" and", " but"))):
+        return None
+    cue_class = lex.cue_classes.get(cue, ("speech", "left", cue))[0]
+    if earlier:
+        last = earlier[-1]
+        return last._replace(cue_start=cue_start, cue_end=cue_end, cue_class=cue_class, side="left", negated=False)
+    subject = _phrase_right(lex, _tokens(sentence, 0, min(cue_start, _WINDOW)), 0)
+    return _frame(lex, sentence, cue_start, cue_end, cue_class, subject, "left", False)
+
+
+def _insertion(lex: AttributionLexicon, left: list[_Tok], comma: int) -> list[_Tok] | None:
+    """A source before a comma-bounded insertion: "A senior official, speaking on condition of
+    anonymity, said"; "Ruiz, the finance minister, said"; "The chairman, Tomas Berg, wrote"."""
+    j = comma - 1
+    while j >= 0 and comma - j <= 28 and left[j].text not in {",", ";", ":", '"', "\u201c", "\u201d", "(", ")"}:
+        j -= 1
+    if j < 0 or left[j].text != ",":
+        return None
+    inner = _phrase_left(lex, left, comma - 1, floor=j + 1)
+    before = _phrase_left(lex, left, j - 1)
+    if inner and _is_name(lex, inner) and inner[0].start == left[j + 1].start:
+        return inner
+    if before and _head(lex, before) is not None:
+        return before
+    return None
+
+
+def _allowed(lex: AttributionLexicon, tok: _Tok) -> bool:
+    """Whether a word can sit inside a source phrase."""
+    text = tok.text
+    if not (text[0].isalnum()):
+        return text in {"&"}
+    low = text.lower()
+    if text[0].isupper():
+        return text not in _STOP_CAPITALS and (low not in lex.cue_classes or _is_lexical(lex, low))
+    if low in _POST_MODIFIERS:
+        return True
+    if low in lex.cue_classes and not _is_lexical(lex, low):
+        return False
+    return (
+        low in lex.modifiers or low in lex.role_singular or low in lex.role_plural or low in lex.groups
+        or low in lex.institutions or low in lex.public_records or low in lex.documents or low in lex.secrecy
+        or low in lex.public_modifiers or low in lex.outlet_nouns or low in _PREPOSITIONS or low in _NP_FILLERS
+        or low in _NUMBERS or low in lex.pronouns or text[0].isdigit() or "-" in low
+        or low.endswith(("'s", "\u2019s"))
+    )
+
+
+def _phrase_left(lex: AttributionLexicon, toks: list[_Tok], end: int, floor: int = 0) -> list[_Tok]:
+    """The source phrase ending at token ``end``, read leftwards."""
+    while end >= floor and toks[end].text == ")":
+        end = _skip_parenthesis(toks, end, floor)
+    if end < floor:
+        return []
+    if toks[end].text.lower() == "them" and end - 2 >= floor and toks[end - 1].text.lower() == "of":
+        return toks[end - 2 : end + 1] if toks[end - 2].text.lower() in _NUMBERS | _SINGLE | {"some", "none", "each", "both", "all", "most", "many"} else []
+    if toks[end].text.lower() in lex.pronouns and (end == floor or not _allowed(lex, toks[end - 1]) or toks[end - 1].text.lower() in _PREPOSITIONS):
+        return [toks[end]]
+    if toks[end].text.lower() in lex.pronouns:
+        return []
+    if not _allowed(lex, toks[end]) and not (_unknown_word(toks[end]) and end - 1 >= floor and _opens_phrase(lex, toks, end - 1)):
+        return []
+    start = end
+    while start - 1 >= floor and end - start < _MAX_PHRASE:
+        tok = toks[start - 1]
+        if tok.text == ")":
+            inner = _skip_parenthesis(toks, start - 1, floor)
+            if inner < floor:
+                break
+            start = inner + 1
+            continue
+        if tok.text.lower() in lex.pronouns:
+            break
+        if _allowed(lex, tok) or (_unknown_word(tok) and start - 2 >= floor and _opens_phrase(lex, toks, start - 2)):
+            start -= 1
+            continue
+        break
+    return _trim(lex, toks[start : end + 1])
+
+
+def _phrase_right(lex: AttributionLexicon, toks: list[_Tok], start: int) -> list[_Tok]:
+    """The source phrase starting at token ``start``, read rightwards (after "according to", inverted verbs)."""
+    if start >= len(toks):
+        return []
+    if toks[start].text.lower() in lex.pronouns:
+        return [toks[start]]
+    end = start
+    while end < len(toks) and end - start < _MAX_PHRASE:
+        tok = toks[end]
+        if tok.text.lower() in lex.pronouns and tok.text.lower() != "it":
+            break
+        if _allowed(lex, tok) or tok.text in "()":
+            end += 1
+            continue
+        if _unknown_word(tok) and end > start and _opens_phrase(lex, toks, end - 1) and any(
+            _is_lexical(lex, t.text.lower()) or t.text[0].isupper() for t in toks[end + 1 : end + 3]
+        ):
+            end += 1
+            continue
+        break
+    return _trim(lex, toks[start:end])
+
+
+def _skip_parenthesis(toks: list[_Tok], close: int, floor: int) -> int:
+    """Index just before the "(" that matches the ")" at ``close`` (or floor - 1 if none is near)."""
+    j = close - 1
+    while j >= floor and close - j <= 8 and toks[j].text != "(":
+        j -= 1
+    return j - 1 if j >= floor and toks[j].text == "(" else floor - 1
+
+
+def _unknown_word(tok: _Tok) -> bool:
+    return tok.text.isalpha() and tok.text.islower()
+
+
+def _opens_phrase(lex: AttributionLexicon, toks: list[_Tok], i: int) -> bool:
+    """Whether token ``i`` can stand left of an unknown word inside a phrase ("the emergency services")."""
+    low = toks[i].text.lower()
+    if low in _DEFINITE or low in _SINGLE or low in lex.modifiers or low in _PREPOSITIONS or low in _NUMBERS:
+        return True
+    if low.endswith(("'s", "\u2019s")):
+        return True
+    return _unknown_word(toks[i]) and i >= 1 and (toks[i - 1].text.lower() in _DEFINITE | _SINGLE or toks[i - 1].text.lower() in lex.modifiers)
+
+
+def _trim(lex: AttributionLexicon, phrase: list[_Tok]) -> list[_Tok]:
+    """Drop connecting words and brackets from the edges of a phrase."""
+    while phrase and (phrase[0].text.lower() in _PREPOSITIONS or phrase[0].text.lower() in _NP_FILLERS or phrase[0].text in "()" or not (_allowed(lex, phrase[0]) or phrase[0].text == "(")):
+        phrase = phrase[1:]
+    while phrase and (phrase[-1].text.lower() in _PREPOSITIONS or phrase[-1].text.lower() in _NP_FILLERS
+                      or phrase[-1].text.lower() in _DEFINITE | _SINGLE or phrase[-1].text == "("
+                      or not (_allowed(lex, phrase[-1]) or _unknown_word(phrase[-1]) or phrase[-1].text == ")")):
+        phrase = phrase[:-1]
+    if phrase and phrase[-1].text == ")" and not any(t.text == "(" for t in phrase):
+        phrase = phrase[:-1]
+    return phrase
+
+
+def _head(lex: AttributionLexicon, phrase: list[_Tok]) -> _Tok | None:
+    """The word that decides the kind: the last noun before the first preposition."""
+    core = phrase
+    for n, tok in enumerate(phrase):
+        if n > 0 and tok.text.lower() in _PREPOSITIONS:
+            core = phrase[:n]
+            break
+    for part in (core, phrase[len(core):]):
+        for tok in reversed(part):
+            low = tok.text.lower()
+            if not tok.text[0].isalnum():
+                continue
+            if (tok.text[0].isupper() and not (tok.start == 0 and _is_lexical(lex, low)) and low not in lex.modifiers) or _is_lexical(lex, low) or low in lex.pronouns:
+                return tok
+    for tok in reversed(core):
+        if _unknown_word(tok) and tok.text.endswith(_ROLE_ENDINGS):
+            return tok
+    return None
+
+
+def _is_lexical(lex: AttributionLexicon, low: str) -> bool:
+    return (
+        low in lex.role_singular or low in lex.role_plural or low in lex.groups or low in lex.institutions
+        or low in lex.public_records or low in lex.documents or low in lex.outlet_nouns or low in _SPOKESPEOPLE
+    )
+
+
+def _is_name(lex: AttributionLexicon, phrase: list[_Tok]) -> bool:
+    head = _head(lex, phrase)
+    return head is not None and head.text[0].isupper() and not _is_lexical(lex, head.text.lower())
+
+
+def _frame(
+    lex: AttributionLexicon, sentence: str, cue_start: int, cue_end: int, cue_class: str,
+    phrase: list[_Tok] | None, side: Side, negated: bool,
+) -> RawFrame | None:
+    """Classify the phrase and build the frame; None when the phrase names no source."""
+    if not phrase:
+        return None
+    head = _head(lex, phrase)
+    if head is None:
+        return None
+    kind, plural = _kind(lex, sentence, phrase, head)
+    if kind is None and cue_class == "access":
+        kind = "document"  # what is "seen by" or "obtained by" someone is material, whatever its name
+    if kind is None:
+        return None
+    cue = sentence[cue_start:cue_end].lower()
+    if cue_class == "showing" and kind not in {"public_record", "document", "unnamed_group"}:
+        return None  # "the firm had shown disregard": showing needs a record or a report as its subject
+    if side == "left" and _is_lexical(lex, cue) and kind in {"public_record", "document"}:
+        return None  # "audit reports": the cue word is the head noun of a record phrase
+    return RawFrame(cue_start, cue_end, cue_class, phrase[0].start, phrase[-1].end, kind, side, negated, head.text.lower(), plural)
+
+
+def _kind(lex: AttributionLexicon, sentence: str, phrase: list[_Tok], head: _Tok) -> tuple[SourceKind | None, bool]:
+    """Read a source's kind from its shape; the bool says whether it is plural."""
+    words = [t.text for t in phrase]
+    lows = [w.lower() for w in words]
+    text = sentence[phrase[0].start : phrase[-1].end]
+    low_text = text.lower()
+    h = head.text.lower()
+    if h in lex.pronouns:
+        return "pronoun", lex.pronouns[h] == "group"
+    # (a "we" that reveals or understands is the outlet writing: handled in resolve())
+    if any(p in low_text for p in lex.writer_phrases):
+        return "outlet", False
+    if _has_outlet(lex, words):
+        return "outlet", False
+    if head.text[0].isupper() and head.text in lex.outlet_heads and (len(phrase) > 1 or head.start > 0):
+        return "outlet", False
+    if low_text.startswith("one of") or h == "both":
+        return "anonymous_person", h == "both"
+    if h in _SPOKESPEOPLE or h in _REPRESENTATIVES:
+        behalf = [t for t in phrase if t.text[0].isupper() and t.start > head.start]
+        if h in _REPRESENTATIVES and behalf and not any(t.text in lex.org_heads for t in behalf):
+            return "named_person", False
+        return "named_organisation", False
+    core = lows[: lows.index(h) + 1] if h in lows else lows
+    if h in lex.documents or h in lex.public_records:
+        if any(w in lex.secrecy for w in core):
+            return "document", False
+        if h in {"reports", "rumours", "rumors"} and not any(w in lex.public_modifiers for w in core):
+            return "unnamed_group", True
+        if any(w in lex.public_modifiers for w in core) or "published" in lows or "released" in lows or h not in lex.documents:
+            return "public_record", False
+        return "document", False
+    capital = head.text[0].isupper() and not (head.start == 0 and _is_lexical(lex, h))
+    if capital:
+        run = _capital_run(phrase, head)
+        if any(w in lex.org_heads for w in run) or (len(head.text) > 1 and head.text.isupper() and head.text.isalpha()):
+            return "named_organisation", False
+        if h in lex.institutions:
+            return "named_organisation", False
+        return "named_person", False
+    if h in lex.institutions:
+        return "named_organisation", False
+    if h in lex.outlet_nouns:
+        return "outlet", False
+    counted = any(w in _NUMBERS or w[0].isdigit() for w in core[:-1])
+    if h in lex.role_singular and h not in lex.role_plural:
+        return "anonymous_person", False
+    if h in lex.role_plural or h in lex.groups:
+        return ("anonymous_person" if counted else "unnamed_group"), True
+    if any(w in lex.secrecy for w in lows):
+        return "document", False
+    if h.endswith(_ROLE_ENDINGS):
+        plural = h.endswith("s")
+        return ("unnamed_group" if plural and not counted else "anonymous_person"), plural
+    return None, False
+
+
+def _capital_run(phrase: list[_Tok], head: _Tok) -> list[str]:
+    """The capitalised words around the head ("Harlow Energy", "Finance Minister Ana Ruiz")."""
+    index = next(n for n, t in enumerate(phrase) if t is head)
+    start = index
+    while start > 0 and (phrase[start - 1].text[0].isupper() or phrase[start - 1].text in {"&", "of", "de", "for"}):
+        start -= 1
+    end = index
+    while end + 1 < len(phrase) and phrase[end + 1].text[0].isupper():
+        end += 1
+    return [t.text for t in phrase[start : end + 1]]
+
+
+def _has_outlet(lex: AttributionLexicon, words: list[str]) -> bool:
+    """Whether a run of words contains an outlet's name (up to four words long)."""
+    n = len(words)
+    for i in range(n):
+        if not words[i][:1].isupper():
+            continue
+        for j in range(i + 1, min(n, i + 4) + 1):
+            if " ".join(words[i:j]) in lex.outlets:
+                return True
+    return False
+
+
+def _drop_redundant(frames: list[RawFrame]) -> list[RawFrame]:
+    """One frame per act: "in a statement" adds nothing beside a verb frame of the same sentence."""
+    if len(frames) < 2:
+        return frames
+    verbs = [f for f in frames if f.cue_class != "statement"]
+    return verbs if verbs else frames
+
+
+def _encodable(text: str) -> str:
+    return re.sub("[\ud800-\udfff]", "\ufffd", text)
+
+
+# --- follow-ups ----------------------------------------------------------------------------------
+
+_PERSON_KINDS: Final = frozenset({"named_person", "anonymous_person"})
+_GROUP_KINDS: Final = frozenset({"unnamed_group", "anonymous_person", "named_organisation"})
+_THING_KINDS: Final = frozenset({"named_organisation", "document", "public_record", "outlet"})
+
+
+def resolve(found: list[list[RawFrame]], sentences: Sequence[str]) -> list[tuple[Frame, ...]]:
+    """Give pronoun and definite follow-up sources the kind of what they point back to.
+
+    A pronoun takes the most recent earlier source of a compatible kind (he/she: a person; they: a
+    group, organisation or counted people; it: an organisation, outlet or record); "the official",
+    "the source", "the aides" take the most recent earlier source with the same head noun, and
+    otherwise the kind their own shape gives. With nothing to point back to, a pronoun stays "pronoun".
+    """
+    history: list[tuple[RawFrame, SourceKind, int]] = []  # every earlier source, resolved
+    out: list[tuple[Frame, ...]] = []
+    for index, (frames, sentence) in enumerate(zip(found, sentences)):
+        resolved = []
+        for frame in frames:
+            kind: SourceKind = frame.kind
+            antecedent = None
+            if frame.kind == "pronoun" and frame.head == "we" and frame.cue_class in {"cognition", "speech"}:
+                kind = "outlet"  # "we can reveal", "we understand": the outlet writing
+            elif frame.source_start >= 0:
+                target = _antecedent(frame, sentence, history)
+                if target is not None:
+                    earlier, earlier_kind, where = target
+                    kind = earlier_kind
+                    antecedent = (where, earlier.source_start, earlier.source_end)
+                history.append((frame, kind, index))
+            resolved.append(Frame(frame, kind, antecedent))
+        out.append(tuple(resolved))
+    return out
+
+
+def _antecedent(
+    frame: RawFrame, sentence: str, history: list[tuple[RawFrame, SourceKind, int]]
+) -> tuple[RawFrame, SourceKind, int] | None:
+    """The earlier source a follow-up points back to, or None."""
+    first = sentence[frame.source_start : frame.source_end].split(" ", 1)[0].lower()
+    if frame.kind == "pronoun":
+        wanted = {"he": _PERSON_KINDS, "she": _PERSON_KINDS, "i": _PERSON_KINDS, "they": _GROUP_KINDS,
+                  "we": _GROUP_KINDS | {"outlet"}, "it": _THING_KINDS}.get(frame.head, _PERSON_KINDS)
+        for earlier, kind, where in reversed(history):
+            if kind in wanted and not (frame.head in {"he", "she", "i"} and earlier.plural):
+                return earlier, kind, where
+        return None
+    if first not in _DEFINITE:
+        return None
+    for earlier, kind, where in reversed(history):
+        if earlier.head and _same_noun(earlier.head, frame.head):
+            return earlier, kind, where
+    return None
+
+
+def _same_noun(a: str, b: str) -> bool:
+    """Whether two head nouns are the same word, ignoring a plural -s ("official"/"officials")."""
+    return a == b or a.rstrip("s") == b.rstrip("s") or {a, b} == {"person", "people"}
+
+
+# --- model features ------------------------------------------------------------------------------
+
+
+def frame_features(frames: Sequence[Frame], sentence_length: int) -> list[str]:
+    """Feature strings of one sentence's frames: kind, cue class, side, position, negation, resolution."""
+    features: list[str] = []
+    for frame in frames:
+        raw = frame.raw
+        kind = frame.kind
+        third = 3 * raw.cue_start // max(1, sentence_length)
+        position = ("start", "middle", "end")[min(2, third)]
+        features += [f"f:k={kind}", f"f:c={raw.cue_class}", f"f:k={kind}&c={raw.cue_class}",
+                     f"f:k={kind}&side={raw.side}", f"f:k={kind}&pos={position}"]
+        if raw.negated:
+            features.append(f"f:neg&k={kind}")
+        if frame.antecedent is not None or raw.kind == "pronoun":
+            features.append(f"f:followup&k={kind}")
+    return features
+
+
+def is_checkable(frames: Sequence[Frame]) -> bool:
+    """Whether a sentence credits something to a source a reader could check (the on_record gate)."""
+    return any(frame.kind in CHECKABLE and not frame.raw.negated for frame in frames)
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> AttributionLexicon:
+    """The attribution lexicons shipped with the package, compiled once per process."""
+    import hashlib
+
+    folder = resources.files("provenance") / "data" / "attribution"
+    raw = {name: (folder / f"{name}.json").read_bytes() for name in ("cues", "sources", "records")}
+    digest = hashlib.sha256(b"".join(raw[name] for name in ("cues", "sources", "records"))).hexdigest()
+    return AttributionLexicon.from_documents(
+        json.loads(raw["cues"]), json.loads(raw["sources"]), json.loads(raw["records"]), digest
+    )
