@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
@@ -48,6 +49,19 @@ def test_minimums(corpus) -> None:  # type: ignore[no-untyped-def]
     assert all(positives[label] >= 150 for label in LABELS), positives
     assert len(unlabelled) >= 0.4 * len(corpus.sentences)
     assert len(hard_negatives) >= 300
+
+
+ORIGINAL_SEEDS = {
+    "000_325d432c3ea24cc0.txt": "8515286f56502aa82fc81e4095ebcf3581ce249bfb87a68adbb4ffc03b46640d",
+    "001_5e97fbfff901c4a5.txt": "0e352373165cf785f27c246183dfca43f4e3d862098d0aa773798dfeb43ea62a",
+    "002_2a785cc1392cbf2b.txt": "18a852469a54093a308ee41a9ca511e693ffcbf5a1249cf97d1f102c22e33ac1",
+    "003_1de9ae526bba7a7b.txt": "6f9da86e2f132f812d2721975374200777a20c6f7c94e0bccb3aaff147c819cf",
+}
+
+
+def test_seeds_are_the_originals_byte_for_byte() -> None:
+    found = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in SEEDS.glob("*.txt")}
+    assert found == ORIGINAL_SEEDS
 
 
 def test_every_seed_sentence_is_labelled_in_order() -> None:

@@ -71,8 +71,11 @@ def test_same_data_and_seed_give_identical_models(tmp_path: Path) -> None:
 
 
 def test_training_and_scoring_features_match() -> None:
-    """scikit-learn's TF-IDF at training time equals the numpy TF-IDF used when scoring."""
-    from provenance.features import extract, vectorize
+    """scikit-learn's TF-IDF at training time equals the numpy TF-IDF used when scoring, structural
+    (lexicon and frame) columns included."""
+    from provenance.attribution import default_lexicon
+    from provenance.classify import featurise
+    from provenance.features import vectorize
     from provenance.modelfile import load_default_model
     from provenance.training.fit import make_vectorizer
 
@@ -81,11 +84,13 @@ def test_training_and_scoring_features_match() -> None:
         json.loads(line)["text"]
         for line in (default_data_directory() / "seeds.jsonl").read_text(encoding="utf-8").splitlines()
     ]
-    vectorizer = make_vectorizer(model.lexicon)
-    vectorizer.fit_transform(texts)
-    expected = vectorizer.transform(texts).toarray()
+    items = featurise(texts, default_lexicon().attribute(texts), model.lexicon)
+    assert any(f.startswith("f:") for item in items for f in item.structural)
+    vectorizer = make_vectorizer()
+    vectorizer.fit_transform(items)
+    expected = vectorizer.transform(items).toarray()
     idf = np.asarray(vectorizer.idf_)
-    matrix = vectorize([extract(text, model.lexicon) for text in texts], vectorizer.vocabulary_, idf)
+    matrix = vectorize(items, vectorizer.vocabulary_, idf)
     for i, row in enumerate(expected):
         columns, values = matrix.row(i)
         actual = np.zeros_like(row)

@@ -79,6 +79,9 @@ _POST_MODIFIERS: Final = frozenset({"published", "released", "posted", "issued",
 # Endings of person nouns missing from the lexicon ("specialists", "a campaigner"): a last resort.
 _ROLE_ENDINGS: Final = ("ist", "ists", "er", "ers", "ian", "ians", "ant", "ants", "ent", "ents", "or", "ors", "ee", "ees")
 _REPRESENTATIVES: Final = frozenset({"representative", "rep", "publicist", "representatives"})
+# Cue words that are also nouns, and words that follow the noun but never the verb.
+_NOUN_LIKE: Final = frozenset({"report", "reports", "claim", "claims", "post", "posts", "comment", "comments", "quote", "quotes", "estimate", "estimates", "warning", "statement", "note", "notes", "fear", "fears"})
+_AFTER_NOUN: Final = frozenset({"was", "is", "were", "are", "has", "had", "of", "on", "by", "in", "from", "for", "into", "about", "said", "says", "shows", "showed", "found", "suggests", "released", "published"})
 _SPOKESPEOPLE: Final = frozenset({"spokesperson", "spokesman", "spokeswoman", "spokespeople", "spokesmen", "spokeswomen"})
 _AGENTLESS_OK: Final = frozenset({"reporting", "cognition", "showing"})
 _AGENTLESS_LEMMAS: Final = frozenset({"say", "claim", "allege", "confirm", "report", "announce", "estimate", "reveal", "disclose", "state"})
@@ -129,11 +132,14 @@ class AttributionLexicon:
     secrecy: frozenset[str]
     public_modifiers: frozenset[str]
     participles: frozenset[str]
+    word_classes: dict[str, str]  # lower-case word -> class name, for the featuriser
     sha256: str
 
     @classmethod
-    def from_documents(cls, cues: dict[str, Any], sources: dict[str, Any], records: dict[str, Any], sha256: str) -> AttributionLexicon:
-        """Compile the three lexicon documents (see ``data/attribution/``)."""
+    def from_documents(
+        cls, cues: dict[str, Any], sources: dict[str, Any], records: dict[str, Any], word_class_lists: dict[str, Any], sha256: str
+    ) -> AttributionLexicon:
+        """Compile the lexicon documents (see ``data/attribution/``)."""
         classes: dict[str, tuple[str, str, str]] = {}
         participles: set[str] = set()
         for lemma, entry in cues["verbs"].items():
@@ -148,6 +154,20 @@ class AttributionLexicon:
         options.case_sensitive = False
         scanner = re2.compile(r"\b(?:" + "|".join(re.escape(a) for a in alternatives) + r")\b", options=options)
         low = lambda key, doc: frozenset(w.lower() for w in doc[key])  # noqa: E731 -- a local shorthand
+        word_classes: dict[str, str] = {}
+        for name, words in word_class_lists["classes"].items():
+            for word in words:
+                word_classes.setdefault(word.lower(), name)
+        verb_class = {"speech": "SAY", "writing": "SAY", "reporting": "SAY", "cognition": "THINK"}
+        for lemma, entry in cues["verbs"].items():
+            for form in entry["forms"]:
+                word_classes.setdefault(form.lower(), verb_class.get(entry["class"], "SAY"))
+        for key, name in (("secrecy_modifiers", "SEC"), ("documents", "DOC"), ("public_records", "REC")):
+            for word in records[key]:
+                word_classes.setdefault(word.lower(), name)
+        for key, name in (("role_singular", "ROLE"), ("role_plural", "ROLES"), ("group_words", "ROLES"), ("outlet_nouns", "OUTLET")):
+            for word in sources[key]:
+                word_classes.setdefault(word.lower(), name)
         return cls(
             scanner=scanner,
             cue_classes=classes,
@@ -167,6 +187,7 @@ class AttributionLexicon:
             secrecy=low("secrecy_modifiers", records),
             public_modifiers=low("public_modifiers", records),
             participles=frozenset(participles),
+            word_classes=word_classes,
             sha256=sha256,
         )
 
@@ -218,6 +239,8 @@ def _read_frame(lex: AttributionLexicon, sentence: str, cue_start: int, cue_end:
     right = _tokens(sentence, cue_end, min(len(sentence), cue_end + _WINDOW))
     if left and left[-1].text.endswith(("'s", "\u2019s")) or (left and left[-1].text.lower() in {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "these", "those"}):
         return None  # a noun ("the claims", "Ruiz's report"), not a sourcing verb
+    if cue in _NOUN_LIKE and right and right[0].text.lower() in _AFTER_NOUN:
+        return None  # "the MLB report was released", "his claims of fraud": a noun, not a sourcing verb
     if cue in _POST_MODIFIERS and right and right[0].text.lower() in {"by", "on", "in", "at", "to", "about", "last", "earlier"}:
         return None  # "figures published by the office": part of the source phrase, not a cue
     if side == "right":
@@ -328,7 +351,10 @@ def _phrase_left(lex: AttributionLexicon, toks: list[_Tok], end: int, floor: int
         return [toks[end]]
     if toks[end].text.lower() in lex.pronouns:
         return []
-    if not _allowed(lex, toks[end]) and not (_unknown_word(toks[end]) and end - 1 >= floor and _opens_phrase(lex, toks, end - 1)):
+    if not _allowed(lex, toks[end]) and not (_unknown_word(toks[end]) and (
+        end - 1 >= floor and _opens_phrase(lex, toks, end - 1)
+        or toks[end].text.endswith("s") and (end == floor or toks[end - 1].text[0].isupper())
+    )):
         return []
     start = end
     while start - 1 >= floor and end - start < _MAX_PHRASE:
@@ -395,9 +421,9 @@ def _opens_phrase(lex: AttributionLexicon, toks: list[_Tok], i: int) -> bool:
 
 def _trim(lex: AttributionLexicon, phrase: list[_Tok]) -> list[_Tok]:
     """Drop connecting words and brackets from the edges of a phrase."""
-    while phrase and (phrase[0].text.lower() in _PREPOSITIONS or phrase[0].text.lower() in _NP_FILLERS or phrase[0].text in "()" or not (_allowed(lex, phrase[0]) or phrase[0].text == "(")):
+    while phrase and (phrase[0].text in _PREPOSITIONS or phrase[0].text in _NP_FILLERS or phrase[0].text in "()" or not (_allowed(lex, phrase[0]) or phrase[0].text == "(")):
         phrase = phrase[1:]
-    while phrase and (phrase[-1].text.lower() in _PREPOSITIONS or phrase[-1].text.lower() in _NP_FILLERS
+    while phrase and (phrase[-1].text.lower() in _PREPOSITIONS or phrase[-1].text.lower() in {"and", "&"}
                       or phrase[-1].text.lower() in _DEFINITE | _SINGLE or phrase[-1].text == "("
                       or not (_allowed(lex, phrase[-1]) or _unknown_word(phrase[-1]) or phrase[-1].text == ")")):
         phrase = phrase[:-1]
@@ -413,17 +439,27 @@ def _head(lex: AttributionLexicon, phrase: list[_Tok]) -> _Tok | None:
         if n > 0 and tok.text.lower() in _PREPOSITIONS:
             core = phrase[:n]
             break
+    if core and _unknown_word(core[-1]) and core[-1].text.endswith("s") and len(core[-1].text) > 3:
+        return core[-1]  # "Syrian rebels": an unlisted plural noun after its adjectives
     for part in (core, phrase[len(core):]):
         for tok in reversed(part):
             low = tok.text.lower()
             if not tok.text[0].isalnum():
                 continue
-            if (tok.text[0].isupper() and not (tok.start == 0 and _is_lexical(lex, low)) and low not in lex.modifiers) or _is_lexical(lex, low) or low in lex.pronouns:
+            if _is_lexical(lex, low) or low in lex.pronouns or _is_name_word(lex, tok):
                 return tok
     for tok in reversed(core):
-        if _unknown_word(tok) and tok.text.endswith(_ROLE_ENDINGS):
+        if _unknown_word(tok) and (tok.text.endswith(_ROLE_ENDINGS) or tok is core[-1] and tok.text.endswith("s")):
             return tok
     return None
+
+
+def _is_name_word(lex: AttributionLexicon, tok: _Tok) -> bool:
+    """A capitalised word that names something (not "The", not a sentence-initial "Internal")."""
+    low = tok.text.lower()
+    if not tok.text[0].isupper() or low in _DEFINITE or low in _SINGLE:
+        return False
+    return not (tok.start == 0 and (_is_lexical(lex, low) or low in lex.modifiers))
 
 
 def _is_lexical(lex: AttributionLexicon, low: str) -> bool:
@@ -512,7 +548,7 @@ def _kind(lex: AttributionLexicon, sentence: str, phrase: list[_Tok], head: _Tok
         return ("anonymous_person" if counted else "unnamed_group"), True
     if any(w in lex.secrecy for w in lows):
         return "document", False
-    if h.endswith(_ROLE_ENDINGS):
+    if h.endswith(_ROLE_ENDINGS) or (h.isalpha() and h.islower() and h.endswith("s") and not _is_lexical(lex, h)):
         plural = h.endswith("s")
         return ("unnamed_group" if plural and not counted else "anonymous_person"), plural
     return None, False
@@ -646,8 +682,7 @@ def default_lexicon() -> AttributionLexicon:
     import hashlib
 
     folder = resources.files("provenance") / "data" / "attribution"
-    raw = {name: (folder / f"{name}.json").read_bytes() for name in ("cues", "sources", "records")}
-    digest = hashlib.sha256(b"".join(raw[name] for name in ("cues", "sources", "records"))).hexdigest()
-    return AttributionLexicon.from_documents(
-        json.loads(raw["cues"]), json.loads(raw["sources"]), json.loads(raw["records"]), digest
-    )
+    names = ("cues", "sources", "records", "classes")
+    raw = {name: (folder / f"{name}.json").read_bytes() for name in names}
+    digest = hashlib.sha256(b"".join(raw[name] for name in names)).hexdigest()
+    return AttributionLexicon.from_documents(*(json.loads(raw[name]) for name in names), sha256=digest)

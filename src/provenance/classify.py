@@ -97,8 +97,9 @@ def _predict_chunk(sentences: Sequence[str], frames: Sequence[tuple[Frame, ...]]
 def featurise(sentences: Sequence[str], frames: Sequence[tuple[Frame, ...]], lexicon: Lexicon) -> list[Extracted]:
     """Word, lexicon and frame features of each sentence (training and scoring share this)."""
     hits = lexicon.find_many(sentences) if sentences else []
+    classes = default_lexicon().word_classes
     return [
-        extract(sentence, lexicon, found, frame_features(sentence_frames, len(sentence)))
+        extract(sentence, lexicon, found, frame_features(sentence_frames, len(sentence)), classes)
         for sentence, found, sentence_frames in zip(sentences, hits, frames)
     ]
 

@@ -13,7 +13,7 @@ which is how the model reads the structure of sourcing rather than its wording.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Final, NamedTuple
@@ -30,7 +30,9 @@ _PLACEHOLDERS: Final = frozenset({"C", "A"})
 #: one TF-IDF value, chosen by grouped CV (0.07: 0.840, 0.15: 0.858, 0.3: 0.842 macro-F1; no lexicon: 0.819).
 LEXICON_VALUE: Final = 0.15
 #: Value of an attribution-frame column (``f:...``); see ``docs/model.md`` for how it was chosen.
-FRAME_VALUE: Final = 0.3
+FRAME_VALUE: Final = 0.15
+#: Words apart within which two word classes count as one construction (see ``_class_pairs``).
+CLASS_WINDOW: Final = 3
 # Capitalised words that open sentences without being names; any other capitalised first word is
 # treated as a name, so "Salazar said" and "Mayor Ruiz said" share the shape "C said".
 _OPENERS: Final = frozenset(
@@ -112,7 +114,11 @@ def _shape(token: str, position: int, lower: str) -> str:
 
 
 def extract(
-    sentence: str, lexicon: Lexicon, hits: list[CueMatch] | None = None, frame_features: Sequence[str] = ()
+    sentence: str,
+    lexicon: Lexicon,
+    hits: list[CueMatch] | None = None,
+    frame_features: Sequence[str] = (),
+    word_classes: Mapping[str, str] | None = None,
 ) -> Extracted:
     """Compute every feature of one sentence (``hits``: its lexicon matches, if already found;
     ``frame_features``: what :func:`provenance.attribution.frame_features` says of its frames)."""
@@ -130,10 +136,18 @@ def extract(
     features += [f"b:{x} {y}" for x, y in pairwise(low)]
     features += [f"s:{shape[i]} {shape[i + 1]}" for i in shape2]
     features += [f"s:{shape[i]} {shape[i + 1]} {shape[i + 2]}" for i in shape3]
+    classes = word_classes or {}
+    kind = [classes.get(x) for x in low]
+    typed = [i for i in range(n) if kind[i] is not None]
+    typed2 = [i for i in range(n - 1) if kind[i] is not None or kind[i + 1] is not None]
+    stream = [k or x for k, x in zip(kind, low)]
+    features += [f"k:{kind[i]}" for i in typed]
+    features += [f"k:{stream[i]} {stream[i + 1]}" for i in typed2]
+    near = _class_pairs(kind, typed)
     hits = lexicon.find(sentence) if hits is None else hits
-    structural = sorted({"l:" + hit.label for hit in hits} | set(frame_features))
+    structural = sorted({"l:" + hit.label for hit in hits} | set(frame_features) | near)
     blocks_in_order = (
-        (list(range(n)), 1), (stems, 1), (list(range(n - 1)), 2), (shape2, 2), (shape3, 3)
+        (list(range(n)), 1), (stems, 1), (list(range(n - 1)), 2), (shape2, 2), (shape3, 3), (typed, 1), (typed2, 2)
     )
     blocks = []
     first = 0
@@ -148,6 +162,19 @@ def extract(
         [hit.label for hit in hits],
         structural,
     )
+
+
+def _class_pairs(kind: Sequence[str | None], typed: Sequence[int]) -> set[str]:
+    """``f:A~B`` for each word of class A followed within :data:`CLASS_WINDOW` words by one of class B
+    ("a private supporters' forum": PRIV~CHAN), so a construction is seen whatever fills the gap."""
+    pairs = set()
+    for n, i in enumerate(typed):
+        for j in typed[n + 1 :]:
+            if j - i > CLASS_WINDOW:
+                break
+            if kind[i] != kind[j]:
+                pairs.add(f"f:{kind[i]}~{kind[j]}")
+    return pairs
 
 
 def structural_value(feature: str) -> float:

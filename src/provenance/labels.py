@@ -1,6 +1,6 @@
 """The seven label ids of the taxonomy: the single source every other module reads.
 
-The contract lives in ``../shared/taxonomy.md``; ``docs/taxonomy.md`` in this repository restates it.
+``docs/taxonomy.md`` is the full contract: the labels, their boundaries, the settled conventions and the data format.
 """
 
 from __future__ import annotations

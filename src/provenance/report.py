@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import Final
 
+from provenance.attribution import CHECKABLE
 from provenance.labels import LABEL_INFO
 from provenance.results import ArticleScore, SentenceScore
 
@@ -22,6 +23,9 @@ header{font-family:system-ui,sans-serif;border-bottom:1px solid #ccc;margin-bott
 padding:1px 6px;margin:2px;border-radius:3px;color:#111}
 .sentence.flagged{border-bottom:2px dotted #999}.sentence:hover{background:#f3f3f3}
 mark{padding:0 2px;border-radius:2px;color:#111}.badges{white-space:nowrap}
+.source{text-decoration:underline 2px;text-underline-offset:3px}.source.checkable{text-decoration-style:solid}
+.source.unchecked{text-decoration-style:wavy}.frame-cue{font-weight:bold}
+.kind{font:11px system-ui,sans-serif;color:#555;vertical-align:super;margin-left:1px}
 table{font:13px system-ui,sans-serif;border-collapse:collapse}td,th{padding:2px 8px}
 """
 
@@ -75,23 +79,42 @@ def _gap(whitespace: str) -> str:
 
 
 def _sentence(sentence: SentenceScore) -> str:
-    """One sentence: hover text with every probability, cues marked, label badges beside it."""
+    """One sentence: hover text with every probability, label cues highlighted, attribution sources
+    underlined (solid when checkable, wavy otherwise) with their kind, frame cues in bold, and label
+    badges beside it."""
     tooltip = "; ".join(f"{label} {p:.2f}" for label, p in sentence.probabilities.items())
     flagged = " flagged" if sentence.flags else ""
     text = sentence.text
+    base = sentence.start
+    label_cues = []
     position = 0
-    pieces: list[str] = []
     for cue in sorted(sentence.cues, key=lambda c: (c.start, -c.end)):
-        start, end = cue.start - sentence.start, cue.end - sentence.start
-        if start < position:
-            continue  # overlapping cue of another label: the first one is shown
-        pieces.append(escape(text[position:start]))
-        pieces.append(
-            f"<mark class=\"cue\" data-label=\"{cue.label}\" style=\"background:{_COLOURS[cue.label]}\" "
-            f"title=\"{cue.label} (weight {cue.weight:.2f})\">{escape(text[start:end])}</mark>"
-        )
-        position = end
-    pieces.append(escape(text[position:]))
+        if cue.start - base >= position:  # overlapping cue of another label: the first one is shown
+            label_cues.append(cue)
+            position = cue.end - base
+    sources = [(a.source.start - base, a.source.end - base, a.kind) for a in sentence.attributions if a.source]
+    frame_cues = [(a.cue.start - base, a.cue.end - base, a.kind) for a in sentence.attributions]
+    bounds = sorted({0, len(text)} | {p for c in label_cues for p in (c.start - base, c.end - base)}
+                    | {p for s in sources + frame_cues for p in s[:2]})
+    pieces: list[str] = []
+    ends_source = {end: kind for _, end, kind in sources}
+    for start, end in zip(bounds, bounds[1:]):
+        piece = escape(text[start:end])
+        if any(s <= start and end <= e for s, e, _ in frame_cues):
+            piece = f"<b class=\"frame-cue\">{piece}</b>"
+        source = next((kind for s, e, kind in sources if s <= start and end <= e), None)
+        if source is not None:
+            checkable = "checkable" if source in CHECKABLE else "unchecked"
+            piece = f"<span class=\"source {checkable}\" title=\"source: {source}\">{piece}</span>"
+        cue = next((c for c in label_cues if c.start - base <= start and end <= c.end - base), None)
+        if cue is not None:
+            piece = (
+                f"<mark class=\"cue\" data-label=\"{cue.label}\" style=\"background:{_COLOURS[cue.label]}\" "
+                f"title=\"{cue.label} (weight {cue.weight:.2f})\">{piece}</mark>"
+            )
+        pieces.append(piece)
+        if end in ends_source:
+            pieces.append(f"<span class=\"kind\">{ends_source[end].replace('_', ' ')}</span>")
     badges = "".join(
         f"<span class=\"badge\" style=\"background:{_COLOURS[label]}\">{label} {sentence.probabilities[label]:.2f}</span>"
         for label in sentence.labels
