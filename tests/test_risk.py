@@ -19,11 +19,17 @@ def matrix(rows: list[tuple[float, float]]) -> np.ndarray:
 
 
 def test_readme_worked_example() -> None:
-    rows = [(0.95, 0.02), (0.90, 0.05), (0.10, 0.92), (0.04, 0.03)]
-    assert article_risk(matrix(rows)) == pytest.approx(0.462, abs=1e-3)
+    rows = [(0.95, 0.02), (0.10, 0.92), (0.05, 0.90), (0.04, 0.03)]
+    assert article_risk(matrix(rows)) == pytest.approx(0.366, abs=1e-3)
     assert risk_level(article_risk(matrix(rows))) == "medium"
     longer = article_risk(matrix(rows + [(0.95, 0.02)] * 2))
-    assert longer == pytest.approx(0.620, abs=1e-3) and risk_level(longer) == "high"
+    assert longer == pytest.approx(0.605, abs=1e-3) and risk_level(longer) == "high"
+
+
+def test_a_flagged_sentence_earns_no_on_record_credit() -> None:
+    plain = article_risk(matrix([(0.9, 0.0), (0.0, 0.9)]))
+    both = article_risk(matrix([(0.9, 0.0), (0.9, 0.9)]))
+    assert both > plain
 
 
 def test_direction_and_bounds() -> None:

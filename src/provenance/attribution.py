@@ -46,7 +46,7 @@ Side = Literal["left", "right", "none"]
 
 # Words within reach of a cue, punctuation one character at a time.
 _TOKEN: Final = re.compile(r"\w+(?:[-'\u2019.&]\w+)*|\S")
-_WINDOW: Final = 160
+_WINDOW_WORDS: Final = 40
 _MAX_PHRASE: Final = 12
 _NEGATIONS: Final = frozenset({"nobody", "none", "neither", "not", "never", "n't", "no", "declined", "refused", "failed", "cannot", "can't", "won't", "didn't", "doesn't", "wouldn't"})
 # Auxiliaries and adverbs that sit between a source and its verb ("has also said").
@@ -153,7 +153,6 @@ class AttributionLexicon:
         options = re2.Options()
         options.case_sensitive = False
         scanner = re2.compile(r"\b(?:" + "|".join(re.escape(a) for a in alternatives) + r")\b", options=options)
-        low = lambda key, doc: frozenset(w.lower() for w in doc[key])  # noqa: E731 -- a local shorthand
         word_classes: dict[str, str] = {}
         for name, words in word_class_lists["classes"].items():
             for word in words:
@@ -171,21 +170,21 @@ class AttributionLexicon:
         return cls(
             scanner=scanner,
             cue_classes=classes,
-            role_singular=low("role_singular", sources),
-            role_plural=low("role_plural", sources),
-            groups=low("group_words", sources),
-            institutions=low("institutions", sources),
+            role_singular=_lowered("role_singular", sources),
+            role_plural=_lowered("role_plural", sources),
+            groups=_lowered("group_words", sources),
+            institutions=_lowered("institutions", sources),
             org_heads=frozenset(sources["org_heads"]),
             outlets=frozenset(sources["outlets"]),
-            outlet_nouns=low("outlet_nouns", sources),
+            outlet_nouns=_lowered("outlet_nouns", sources),
             outlet_heads=frozenset(sources["outlet_heads"]),
-            writer_phrases=low("writer_phrases", sources),
+            writer_phrases=_lowered("writer_phrases", sources),
             pronouns={k.lower(): v for k, v in sources["pronouns"].items()},
-            modifiers=low("modifiers", sources),
-            public_records=low("public_records", records),
-            documents=low("documents", records),
-            secrecy=low("secrecy_modifiers", records),
-            public_modifiers=low("public_modifiers", records),
+            modifiers=_lowered("modifiers", sources),
+            public_records=_lowered("public_records", records),
+            documents=_lowered("documents", records),
+            secrecy=_lowered("secrecy_modifiers", records),
+            public_modifiers=_lowered("public_modifiers", records),
             participles=frozenset(participles),
             word_classes=word_classes,
             sha256=sha256,
@@ -201,12 +200,16 @@ class AttributionLexicon:
         except UnicodeEncodeError:  # lone surrogates: same length replacement keeps offsets
             joined = _encodable(joined)
             matches = [(m.start(), m.end()) for m in self.scanner.finditer(joined)]
+        tokenised: dict[int, _Words] = {}
         for start, end in matches:
             i = bisect_right(starts, start) - 1
             offset = starts[i]
-            frame = _read_frame(self, sentences[i], start - offset, end - offset)
+            words = tokenised.get(i)
+            if words is None:
+                words = tokenised[i] = _Words(sentences[i])
+            frame = _read_frame(self, words, start - offset, end - offset)
             if frame is None:
-                frame = _shared_subject(self, sentences[i], start - offset, end - offset, found[i])
+                frame = _shared_subject(self, words, start - offset, end - offset, found[i])
             if frame is not None:
                 found[i].append(frame)
         return [_drop_redundant(frames) for frames in found]
@@ -225,18 +228,47 @@ class _Tok(NamedTuple):
     end: int
 
 
+class _Words:
+    """A sentence's tokens, made once however many cues it has; windows are slices."""
+
+    __slots__ = ("sentence", "tokens", "starts")
+
+    def __init__(self, sentence: str) -> None:
+        self.sentence = sentence
+        self.tokens = _tokens(sentence, 0, len(sentence))
+        self.starts = [tok.start for tok in self.tokens]
+
+    def before(self, position: int) -> list[_Tok]:
+        """Up to :data:`_WINDOW_WORDS` tokens ending at or before ``position``."""
+        end = bisect_right(self.starts, position - 1)
+        while end > 0 and self.tokens[end - 1].end > position:
+            end -= 1
+        return self.tokens[max(0, end - _WINDOW_WORDS) : end]
+
+    def after(self, position: int) -> list[_Tok]:
+        """Up to :data:`_WINDOW_WORDS` tokens starting at or after ``position``."""
+        start = bisect_right(self.starts, position - 1)
+        return self.tokens[start : start + _WINDOW_WORDS]
+
+
 def _tokens(sentence: str, start: int, end: int) -> list[_Tok]:
     return [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(sentence, start, end)]
 
 
-def _read_frame(lex: AttributionLexicon, sentence: str, cue_start: int, cue_end: int) -> RawFrame | None:
+def _lowered(key: str, document: dict[str, Any]) -> frozenset[str]:
+    """The words of one list of a lexicon document, lower-cased."""
+    return frozenset(word.lower() for word in document[key])
+
+
+def _read_frame(lex: AttributionLexicon, words: _Words, cue_start: int, cue_end: int) -> RawFrame | None:
     """Find the source of the cue at ``cue_start:cue_end`` and its kind; None when it sources nothing."""
+    sentence = words.sentence
     cue = sentence[cue_start:cue_end].lower()
     cue_class, side, lemma = lex.cue_classes.get(cue, ("speech", "left", cue))
     if side == "none" or (cue_start > 0 and sentence[cue_start].isupper() and cue_class != "according"):
         return RawFrame(cue_start, cue_end, cue_class, -1, -1, "none", "none", False, "", False)
-    left = _tokens(sentence, max(0, cue_start - _WINDOW), cue_start)
-    right = _tokens(sentence, cue_end, min(len(sentence), cue_end + _WINDOW))
+    left = words.before(cue_start)
+    right = words.after(cue_end)
     if left and left[-1].text.endswith(("'s", "\u2019s")) or (left and left[-1].text.lower() in {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "these", "those"}):
         return None  # a noun ("the claims", "Ruiz's report"), not a sourcing verb
     if cue in _NOUN_LIKE and right and right[0].text.lower() in _AFTER_NOUN:
@@ -278,16 +310,16 @@ def _read_frame(lex: AttributionLexicon, sentence: str, cue_start: int, cue_end:
             inserted = _insertion(lex, left, i)
             if inserted is not None:
                 return _frame(lex, sentence, cue_start, cue_end, cue_class, inserted, "left", negated)
-        phrase = _phrase_right(lex, right, 0) if cue_class != "statement" else None
-        return _frame(lex, sentence, cue_start, cue_end, cue_class, phrase, "right", negated)
-    phrase = _phrase_left(lex, left, i)
-    return _frame(lex, sentence, cue_start, cue_end, cue_class, phrase, "left", negated)
+        after = _phrase_right(lex, right, 0) if cue_class != "statement" else None
+        return _frame(lex, sentence, cue_start, cue_end, cue_class, after, "right", negated)
+    return _frame(lex, sentence, cue_start, cue_end, cue_class, _phrase_left(lex, left, i), "left", negated)
 
 
 def _shared_subject(
-    lex: AttributionLexicon, sentence: str, cue_start: int, cue_end: int, earlier: list[RawFrame]
+    lex: AttributionLexicon, words: _Words, cue_start: int, cue_end: int, earlier: list[RawFrame]
 ) -> RawFrame | None:
     """A verb sharing an earlier source: "…, adding that…", "…and warned…", "…, citing the need…"."""
+    sentence = words.sentence
     cue = sentence[cue_start:cue_end].lower()
     before = sentence[max(0, cue_start - 12) : cue_start].rstrip()
     joined = before.endswith(",") or before.endswith((" and", " but")) or before.endswith(("\u2014", "\u2013"))
@@ -297,7 +329,8 @@ def _shared_subject(
     if earlier:
         last = earlier[-1]
         return last._replace(cue_start=cue_start, cue_end=cue_end, cue_class=cue_class, side="left", negated=False)
-    subject = _phrase_right(lex, _tokens(sentence, 0, min(cue_start, _WINDOW)), 0)
+    subject = _phrase_right(lex, words.before(cue_start)[: _MAX_PHRASE], 0) if words.starts and words.starts[0] < cue_start else []
+    subject = subject if subject and subject[0].start == words.tokens[0].start else []
     return _frame(lex, sentence, cue_start, cue_end, cue_class, subject, "left", False)
 
 
@@ -685,4 +718,5 @@ def default_lexicon() -> AttributionLexicon:
     names = ("cues", "sources", "records", "classes")
     raw = {name: (folder / f"{name}.json").read_bytes() for name in names}
     digest = hashlib.sha256(b"".join(raw[name] for name in names)).hexdigest()
-    return AttributionLexicon.from_documents(*(json.loads(raw[name]) for name in names), sha256=digest)
+    cues, sources, records, classes = (json.loads(raw[name]) for name in names)
+    return AttributionLexicon.from_documents(cues, sources, records, classes, digest)

@@ -106,11 +106,11 @@ def _sentence(sentence: SentenceScore) -> str:
         if source is not None:
             checkable = "checkable" if source in CHECKABLE else "unchecked"
             piece = f"<span class=\"source {checkable}\" title=\"source: {source}\">{piece}</span>"
-        cue = next((c for c in label_cues if c.start - base <= start and end <= c.end - base), None)
-        if cue is not None:
+        marked = next((c for c in label_cues if c.start - base <= start and end <= c.end - base), None)
+        if marked is not None:
             piece = (
-                f"<mark class=\"cue\" data-label=\"{cue.label}\" style=\"background:{_COLOURS[cue.label]}\" "
-                f"title=\"{cue.label} (weight {cue.weight:.2f})\">{piece}</mark>"
+                f"<mark class=\"cue\" data-label=\"{marked.label}\" style=\"background:{_COLOURS[marked.label]}\" "
+                f"title=\"{marked.label} (weight {marked.weight:.2f})\">{piece}</mark>"
             )
         pieces.append(piece)
         if end in ends_source:

@@ -1,11 +1,14 @@
 """Stage 4: sentence probabilities -> article risk in [0, 1] and its level.
 
-risk = W / (W + R + NEUTRAL_WEIGHT * U + PRIOR), where over the article's sentences
-  W = sum of each sentence's strongest flag probability (weak provenance),
-  R = sum of on_record probabilities (claims on the record),
-  U = sum of 1 - max(strongest flag, on_record) (narrative with no sourcing either way).
-Weak-provenance sentences raise it, on-record sentences lower it, plain narrative dilutes it a
-little, and PRIOR keeps a one-sentence article from swinging to 0 or 1. An empty article has risk 0.
+risk = W / (W + ON_RECORD_WEIGHT * R + NEUTRAL_WEIGHT * U + PRIOR), where over the article's sentences
+  W = sum of each sentence's strongest flag probability w (weak provenance),
+  R = sum of r * (1 - w), r the on_record probability: on-record credit for the part of a sentence
+      that carries no flag ("Ruiz told donors at a private dinner" earns none),
+  U = sum of 1 - max(w, r) (narrative with no sourcing either way).
+Weak sourcing weighs double against on-record sourcing: a claim nobody can check is not cancelled by
+one somebody can, since the reader cannot tell which of them the article rests on. Plain narrative
+dilutes a little, and PRIOR keeps a one-sentence article from swinging to 0 or 1. An empty article
+has risk 0.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ import numpy as np
 from provenance.labels import FLAGS, LABEL_INDEX, POSITIVE
 from provenance.results import RiskLevel
 
-NEUTRAL_WEIGHT: Final = 0.25
+ON_RECORD_WEIGHT: Final = 0.5
+NEUTRAL_WEIGHT: Final = 0.1
 PRIOR: Final = 1.0
 MEDIUM_FROM: Final = 0.33
 HIGH_FROM: Final = 0.55
@@ -34,7 +38,8 @@ def article_risk(probabilities: np.ndarray) -> float:
     on_record = probabilities[:, _POSITIVE_COLUMN]
     neutral = 1.0 - np.maximum(weak, on_record)
     total_weak = float(weak.sum())
-    denominator = total_weak + float(on_record.sum()) + NEUTRAL_WEIGHT * float(neutral.sum()) + PRIOR
+    credit = float((on_record * (1.0 - weak)).sum())
+    denominator = total_weak + ON_RECORD_WEIGHT * credit + NEUTRAL_WEIGHT * float(neutral.sum()) + PRIOR
     return min(1.0, max(0.0, total_weak / denominator))
 
 
