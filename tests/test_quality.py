@@ -86,7 +86,7 @@ def test_construction_family_cross_validation_floors() -> None:
     logits, folds = out_of_fold_logits(data, model.metadata["C"], 0)
     scale, shift = fit_platt(logits, data.y)
     probabilities = 1.0 / (1.0 + np.exp(-(logits * scale + shift)))
-    predicted = decide(probabilities, choose_thresholds(probabilities, data.y, data.checkable), data.checkable)
+    predicted = decide(probabilities, choose_thresholds(probabilities, data.y, data.checkable), data)
     report = per_label_report(data.y, predicted)
     blind = lexicon_blind_report(data, predicted)
     print(f"\n{folds}-fold CV by construction family ({len(set(data.families))} families, {len(data.y)} sentences):\n"

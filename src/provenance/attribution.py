@@ -271,7 +271,7 @@ def _read_frame(lex: AttributionLexicon, words: _Words, cue_start: int, cue_end:
     right = words.after(cue_end)
     if left and left[-1].text.endswith(("'s", "\u2019s")) or (left and left[-1].text.lower() in {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "these", "those"}):
         return None  # a noun ("the claims", "Ruiz's report"), not a sourcing verb
-    if cue in _NOUN_LIKE and right and right[0].text.lower() in _AFTER_NOUN:
+    if cue in _NOUN_LIKE and (right and right[0].text.lower() in _AFTER_NOUN or left and left[-1].text[0].isdigit()):
         return None  # "the MLB report was released", "his claims of fraud": a noun, not a sourcing verb
     if cue in _POST_MODIFIERS and right and right[0].text.lower() in {"by", "on", "in", "at", "to", "about", "last", "earlier"}:
         return None  # "figures published by the office": part of the source phrase, not a cue
@@ -380,8 +380,8 @@ def _phrase_left(lex: AttributionLexicon, toks: list[_Tok], end: int, floor: int
         return []
     if toks[end].text.lower() == "them" and end - 2 >= floor and toks[end - 1].text.lower() == "of":
         return toks[end - 2 : end + 1] if toks[end - 2].text.lower() in _NUMBERS | _SINGLE | {"some", "none", "each", "both", "all", "most", "many"} else []
-    if toks[end].text.lower() in lex.pronouns and (end == floor or not _allowed(lex, toks[end - 1]) or toks[end - 1].text.lower() in _PREPOSITIONS):
-        return [toks[end]]
+    if toks[end].text.lower() in lex.pronouns:
+        return [toks[end]]  # a pronoun is a whole source phrase by itself
     if toks[end].text.lower() in lex.pronouns:
         return []
     if not _allowed(lex, toks[end]) and not (_unknown_word(toks[end]) and (
@@ -653,10 +653,37 @@ def resolve(found: list[list[RawFrame]], sentences: Sequence[str]) -> list[tuple
                     earlier, earlier_kind, where = target
                     kind = earlier_kind
                     antecedent = (where, earlier.source_start, earlier.source_end)
+                elif frame.kind == "pronoun" and frame.head in {"he", "she"}:
+                    named = _named_before(sentences, index, frame.source_start)
+                    if named is not None:
+                        kind, antecedent = "named_person", named
                 history.append((frame, kind, index))
             resolved.append(Frame(frame, kind, antecedent))
         out.append(tuple(resolved))
     return out
+
+
+# A person's name: two or more capitalised words ("Sir Anthony Hammond", "Ana Ruiz").
+_PERSON_NAME: Final = re.compile(r"\b[A-Z][\w\u2019'-]+(?:\s+[A-Z][\w\u2019'-]+)+")
+
+
+def _named_before(sentences: Sequence[str], index: int, end: int) -> tuple[int, int, int] | None:
+    """A person named before a he/she that no earlier source explains: earlier in its own sentence,
+    else in the sentence before ("When Sir Anthony Hammond held an inquiry, he said…")."""
+    for where, limit in ((index, end), (index - 1, None)):
+        if where < 0:
+            break
+        text = sentences[where] if limit is None else sentences[where][:limit]
+        found = None
+        for match in _PERSON_NAME.finditer(text):
+            words = match.group().split()
+            while words and words[0] in _STOP_CAPITALS:
+                words = words[1:]
+            if len(words) >= 2:
+                found = (where, match.end() - len(" ".join(words)), match.end())
+        if found is not None:
+            return found
+    return None
 
 
 def _antecedent(
@@ -702,6 +729,12 @@ def frame_features(frames: Sequence[Frame], sentence_length: int) -> list[str]:
         if frame.antecedent is not None or raw.kind == "pronoun":
             features.append(f"f:followup&k={kind}")
     return features
+
+
+def only_unresolved_pronouns(frames: Sequence[Frame]) -> bool:
+    """Whether every source in a sentence is a pronoun that points back to nothing ("She said…" as an
+    article's first sentence): such a sentence credits its claim to nobody a reader can place."""
+    return bool(frames) and all(frame.kind == "pronoun" for frame in frames)
 
 
 def is_checkable(frames: Sequence[Frame]) -> bool:

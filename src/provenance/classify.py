@@ -13,7 +13,7 @@ from typing import Final, NamedTuple
 
 import numpy as np
 
-from provenance.attribution import Frame, default_lexicon, frame_features, is_checkable
+from provenance.attribution import Frame, default_lexicon, frame_features, is_checkable, only_unresolved_pronouns
 from provenance.cues import Lexicon
 from provenance.features import Extracted, Matrix, extract, vectorize
 from provenance.labels import LABEL_INDEX, LABELS, POSITIVE, LabelId
@@ -28,6 +28,9 @@ MIN_SHARE_OF_TOP: Final = 0.5
 _NOT_CUES: Final = frozenset(
     ["a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "and", "or", "but", "nor", "yet", "so", "if", "as", "is", "was", "are", "were", "be", "been", "being", "has", "have", "had", "it", "its", "this", "that", "these", "those", "he", "she", "they", "we", "i", "you", "his", "her", "him", "their", "them", "our", "us", "who", "whom", "which", "what", "when", "where", "how", "with", "from", "into", "about", "after", "before", "over", "under", "than", "then", "there", "here", "also", "not", "no", "some", "any", "all", "each", "other", "such", "only", "own", "same", "too", "very", "can", "could", "will", "would", "may", "might", "should", "must", "just", "now", "one", ",", '"', ":", "?", "!", "0"]
 )
+
+
+_SOURCE_LABELS: Final = frozenset({LABEL_INDEX["anonymous_source"], LABEL_INDEX["vague_attribution"]})
 
 
 class CueSpan(NamedTuple):
@@ -86,6 +89,8 @@ def _predict_chunk(sentences: Sequence[str], frames: Sequence[tuple[Frame, ...]]
     for i, k in zip(rows.tolist(), ks.tolist()):
         if k == gated and not is_checkable(frames[i]):
             continue
+        if k in _SOURCE_LABELS and only_unresolved_pronouns(frames[i]) and LABELS[k] not in extracted[i].lexicon_labels:
+            continue  # settled convention 2: a pronoun with nothing before it gives no source label
         a, b = bounds[i], bounds[i + 1]
         label_cues = explain(extracted[i], matrix.indices[a:b], contributions[a:b, k], cue_ok[a:b], k, model)
         if label_cues:  # no cue, no flag: every label shown comes with the words behind it

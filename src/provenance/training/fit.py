@@ -22,7 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 
-from provenance.attribution import AttributionLexicon, Frame, default_lexicon, is_checkable
+from provenance.attribution import AttributionLexicon, Frame, default_lexicon, is_checkable, only_unresolved_pronouns
 from provenance.classify import featurise
 from provenance.cues import Lexicon
 from provenance.evaluation.metrics import LabelReport, per_label_report
@@ -67,6 +67,7 @@ class Featurised:
     y: np.ndarray
     families: list[str]
     checkable: np.ndarray  # (n,) bool: the on_record gate
+    pronoun_only: np.ndarray  # (n,) bool: every frame is a pronoun pointing back to nothing
     lexicon_hit: np.ndarray  # (n, n_labels) bool: a lexicon phrase of the label fires
 
 
@@ -98,7 +99,8 @@ def featurise_corpus(
             hit[i, LABEL_INDEX[label]] = True
     families = construction_families(texts, frames, corpus.groups, lexicon_bytes, attribution)
     checkable = np.array([is_checkable(f) for f in frames], dtype=bool)
-    return Featurised(items, frames, label_matrix(corpus), families, checkable, hit)
+    pronoun_only = np.array([only_unresolved_pronouns(f) for f in frames], dtype=bool)
+    return Featurised(items, frames, label_matrix(corpus), families, checkable, pronoun_only, hit)
 
 
 class SentenceVectorizer:
@@ -176,10 +178,14 @@ def out_of_fold_logits(data: Featurised, c: float, seed: int) -> tuple[np.ndarra
     return logits, n_folds
 
 
-def decide(probabilities: np.ndarray, thresholds: np.ndarray, checkable: np.ndarray) -> np.ndarray:
-    """Labels as the scorer sets them: over threshold, and on_record only with a checkable frame."""
+def decide(probabilities: np.ndarray, thresholds: np.ndarray, data: Featurised) -> np.ndarray:
+    """Labels as the scorer sets them: over threshold; on_record only with a checkable frame; no
+    anonymous or vague label from a lone pronoun that points back to nothing (unless the lexicon says so)."""
     predicted = probabilities >= thresholds
-    predicted[:, LABEL_INDEX[POSITIVE]] &= checkable
+    predicted[:, LABEL_INDEX[POSITIVE]] &= data.checkable
+    for label in ("anonymous_source", "vague_attribution"):
+        k = LABEL_INDEX[label]
+        predicted[:, k] &= ~(data.pronoun_only & ~data.lexicon_hit[:, k])
     return predicted
 
 
@@ -225,7 +231,7 @@ def cross_validate(data: Featurised, seed: int, progress: Progress) -> CrossVali
         scale, shift = fit_platt(logits, data.y)
         probabilities = 1.0 / (1.0 + np.exp(-(logits * scale + shift)))
         thresholds = choose_thresholds(probabilities, data.y, data.checkable)
-        predicted = decide(probabilities, thresholds, data.checkable)
+        predicted = decide(probabilities, thresholds, data)
         report = per_label_report(data.y, predicted)
         macro = float(np.mean([row.f1 for row in report]))
         progress(f"C={c:g}: {n_folds}-fold CV by construction family, macro-F1 {macro:.3f}")
