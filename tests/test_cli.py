@@ -30,6 +30,15 @@ def test_text_output_shows_flags_cues_and_risk() -> None:
     assert "[[" in out and "risk " in out and "(high)" in out
 
 
+def test_text_output_names_each_frames_source_and_kind(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("A senior official said the plan was dead, according to Reuters.", encoding="utf-8")
+    status, out, _ = call("score", str(article))
+    assert status == ExitStatus.OK
+    assert "source _A senior official_ [anonymous person] via \"said\"" in out
+    assert "source _Reuters_ [outlet] via \"according to\"" in out
+
+
 def test_json_is_the_models_own_dump() -> None:
     status, out, _ = call("score", str(SEED), "--format", "json")
     assert status == 0

@@ -17,7 +17,7 @@ from typing import Any, Final, TextIO
 from provenance.errors import ProvenanceError
 from provenance.labels import LABELS
 from provenance.pipeline import DEFAULT_MAX_CHARS, Scorer
-from provenance.results import ArticleScore, Cue
+from provenance.results import ArticleScore, Cue, SentenceScore
 from provenance.rules import load_rules
 
 _EXAMPLES = """examples:
@@ -30,6 +30,7 @@ _EXAMPLES = """examples:
 """
 _COLOUR = "\033[1;33m"
 _RESET = "\033[0m"
+_UNDERLINE = "\033[4m"
 
 
 class ExitStatus(IntEnum):
@@ -231,9 +232,22 @@ def format_text(name: str, result: ArticleScore, shown: set[str], threshold: flo
         labels = ", ".join(f"{label} {sentence.probabilities[label]:.2f}" for label in flags)
         lines.append(f"[{sentence.start}:{sentence.end}] {labels}")
         lines.append("    " + _highlight(sentence.text, sentence.start, [c for c in sentence.cues if c.label in flags], colour))
+        lines.extend(_frame_lines(sentence, colour))
     counts = ", ".join(f"{label} {n}" for label, n in result.counts.items() if n)
     lines.append(f"risk {result.risk:.2f} ({result.level}); {len(result.sentences)} sentences; {counts or 'no labels'}")
     return "\n".join(lines) + "\n\n"
+
+
+def _frame_lines(sentence: SentenceScore, colour: bool) -> list[str]:
+    """One line per attribution frame: the source (underlined on a terminal), its kind and its cue."""
+    lines = []
+    for frame in sentence.attributions:
+        if frame.source is None:
+            source = "(no stated source)"
+        else:
+            source = f"{_UNDERLINE}{frame.source.text}{_RESET}" if colour else f"_{frame.source.text}_"
+        lines.append(f"      source {source} [{frame.kind.replace('_', ' ')}] via \"{frame.cue.text}\"")
+    return lines
 
 
 def _highlight(text: str, offset: int, cues: Sequence[Cue], colour: bool) -> str:
