@@ -1,9 +1,12 @@
-"""Eight threads, or joblib worker processes, give exactly the results of sequential scoring."""
+"""Eight threads, or joblib worker processes, give exactly the results of sequential scoring, and
+failures in either arrive after every result computed before them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from conftest import FixtureArticle
 
 import provenance
@@ -21,3 +24,73 @@ def test_threads_match_sequential(fixture_articles: list[FixtureArticle], seed_t
 def test_worker_processes_match_sequential(fixture_articles: list[FixtureArticle]) -> None:
     texts = [a.text for a in fixture_articles] * 3
     assert list(provenance.score_many(texts, n_jobs=2)) == [provenance.score(t) for t in texts]
+
+
+def _failing_stream(n: int) -> Iterator[str]:
+    for i in range(n):
+        yield f"Article {i}. Sources said item {i} leaked."
+    raise RuntimeError(f"the stream broke after {n} texts")
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_every_result_before_a_broken_input_stream_is_delivered(n_jobs: int) -> None:
+    delivered = []
+    with pytest.raises(RuntimeError, match="broke after 100 texts"):
+        for result in provenance.score_many(_failing_stream(100), n_jobs=n_jobs):
+            delivered.append(result)
+    assert len(delivered) == 100
+    assert delivered[-1] == provenance.score("Article 99. Sources said item 99 leaked.")
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_every_result_before_a_failing_text_is_delivered(n_jobs: int) -> None:
+    texts: list[object] = [f"Text {i}. Officials said so." for i in range(70)]
+    texts[50] = b"bytes are not text"
+    delivered = []
+    with pytest.raises(TypeError, match="Decode bytes first"):
+        for result in provenance.score_many(texts, n_jobs=n_jobs):  # type: ignore[arg-type]
+            delivered.append(result)
+    assert len(delivered) == 50
+
+
+def test_errors_with_their_own_fields_cross_process_boundaries() -> None:
+    import pickle
+
+    from provenance.errors import InputTooLargeError, ModelFileError, RulesError
+
+    for error in (InputTooLargeError(10, 5), ModelFileError("/m", "gone", "save"), RulesError("r.toml", 3, "bad")):
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error) and str(copy) == str(error)
+    delivered = []
+    with pytest.raises(ValueError, match="over the limit of 20 characters"):
+        for result in provenance.score_many(["short", "x" * 21, "short"] * 20, n_jobs=2, max_chars=20):
+            delivered.append(result)
+    assert len(delivered) == 1
+
+
+SUBPROCESS = """
+import provenance, itertools
+def stream():
+    for i in range(100):
+        yield f"Sources said item {i} leaked."
+    raise RuntimeError("broken")
+got = 0
+try:
+    for r in provenance.score_many(stream(), n_jobs=2):
+        got += 1
+except RuntimeError:
+    pass
+for r in itertools.islice(provenance.score_many((f"Text {i}." for i in range(10**6)), n_jobs=2), 5):
+    got += 1
+print(got)
+"""
+
+
+def test_no_leaked_semaphores_or_pool_errors() -> None:
+    import subprocess
+    import sys
+
+    output = subprocess.run([sys.executable, "-W", "always", "-c", SUBPROCESS], capture_output=True, text=True,
+                            timeout=300, check=True)
+    assert output.stdout.strip() == "105"
+    assert "leaked" not in output.stderr and "KeyError" not in output.stderr and "Traceback" not in output.stderr

@@ -54,16 +54,20 @@ class Lexicon:
     def find_many(self, sentences: Sequence[str]) -> list[list[CueMatch]]:
         """``find`` for each sentence, in one scan per label over the sentences joined by newlines.
 
-        No phrase can match a newline, and a newline is a word boundary, so the result equals
-        calling ``find`` sentence by sentence; one scan saves the per-call cost of the matcher.
+        A newline is a word boundary, so for the shipped phrases (none can match a newline) the result
+        equals calling ``find`` sentence by sentence; one scan saves the per-call cost of the matcher.
+        A model's lexicon is input like any other: a match that is empty or runs past the end of its
+        sentence is refused, so every cue is words inside one sentence.
         """
         joined = _encodable("\n".join(sentences))
         starts = list(accumulate((len(s) + 1 for s in sentences[:-1]), initial=0))
         found: list[list[CueMatch]] = [[] for _ in sentences]
         for label, pattern in self.patterns:
             for match in pattern.finditer(joined):
-                i = bisect_right(starts, match.start()) - 1
-                found[i].append(CueMatch(label, match.start() - starts[i], match.end() - starts[i]))
+                start, end = match.span()
+                i = bisect_right(starts, start) - 1
+                if start < end <= starts[i] + len(sentences[i]):
+                    found[i].append(CueMatch(label, start - starts[i], end - starts[i]))
         return found
 
 
@@ -84,4 +88,5 @@ def compile_phrases(phrases: list[str]) -> Any:
     """
     options = re2.Options()
     options.case_sensitive = False
+    options.log_errors = False  # a bad pattern is reported by the caller, not printed by RE2
     return re2.compile(r"\b(?:" + "|".join(phrases) + r")\b", options=options)

@@ -1,6 +1,7 @@
 """Every error the library raises, with its message template in one place.
 
 Each class subclasses a built-in so callers can catch ``TypeError``/``ValueError``/``OSError`` as usual.
+Each also pickles (``__reduce__``), because ``score_many`` workers send errors back to the caller.
 """
 
 from __future__ import annotations
@@ -41,14 +42,21 @@ class InputTooLargeError(ProvenanceError, ValueError):
         self.length = length
         self.limit = limit
 
+    def __reduce__(self) -> tuple[type[InputTooLargeError], tuple[int, int]]:
+        return type(self), (self.length, self.limit)
+
 
 class ModelFileError(ProvenanceError, OSError):
-    """A model file is missing, tampered with, truncated or of another format version."""
+    """A model file is missing, malformed, tampered with, truncated or of another format version."""
 
-    def __init__(self, path: object, problem: str) -> None:
-        super().__init__(f"Cannot load the model at {str(path)!r}: {problem}")
+    def __init__(self, path: object, problem: str, action: str = "load") -> None:
+        super().__init__(f"Cannot {action} the model at {str(path)!r}: {problem}")
         self.path = str(path)
         self.problem = problem
+        self.action = action
+
+    def __reduce__(self) -> tuple[type[ModelFileError], tuple[str, str, str]]:
+        return type(self), (self.path, self.problem, self.action)
 
 
 class FileLineError(ProvenanceError, ValueError):
@@ -59,6 +67,9 @@ class FileLineError(ProvenanceError, ValueError):
         self.path = str(path)
         self.line = line
         self.problem = problem
+
+    def __reduce__(self) -> tuple[type[FileLineError], tuple[str, int, str]]:
+        return type(self), (self.path, self.line, self.problem)
 
 
 class TrainingDataError(FileLineError):

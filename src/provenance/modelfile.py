@@ -1,7 +1,14 @@
-"""The shipped model on disk: arrays in ``.npz`` (loaded with ``allow_pickle=False``) plus a JSON manifest.
+"""The model on disk: a directory of exactly three files, read as untrusted input.
 
-Nothing here can run code from a file. Loading reads the manifest, checks its format version, checks
-the SHA-256 of every file it lists, and only then parses the arrays and builds the model.
+``model.json`` (the manifest: format version, labels, thresholds, vocabulary, metadata and the SHA-256
+of the two other files and of its own content), ``model.npz`` (float arrays, never unpickled) and
+``lexicon.json`` (the cue phrases). Loading reads only those fixed names, only regular files inside the
+directory (no symbolic links, devices or FIFOs), checks each file's size before reading it, validates
+the manifest against one schema, checks every hash, and checks each array header's dtype and shape
+before allocating it. Every problem is a :class:`ModelFileError` naming the file, the field and the fix.
+
+Saving writes the three files into a new directory that then replaces the old one in one step, so a
+model directory holds the old model or the new one, never a mix.
 
 Format rules: bump ``FORMAT_VERSION`` whenever a file is added or removed, an array changes meaning,
 shape or dtype, or the feature definition in ``features.py``/``data/lexicon.json`` changes in a way
@@ -18,24 +25,45 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
 import numpy as np
+import re2
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 if sys.version_info >= (3, 11):
     from importlib.resources.abc import Traversable
 else:  # pragma: no cover - Python 3.10
     from importlib.abc import Traversable
 
-from provenance.cues import Lexicon
+from provenance.cues import Lexicon, compile_phrases
 from provenance.errors import ModelFileError
 from provenance.labels import LABELS
+from provenance.npzfile import ArrayFileError, read_float_arrays
+from provenance.safefile import FileProblem, read_limited, replace_directory
+from provenance.strictjson import JSONProblem, decode_utf8, loads
 
 FORMAT_VERSION: Final = 1
 MANIFEST_NAME: Final = "model.json"
 ARRAYS_NAME: Final = "model.npz"
 LEXICON_NAME: Final = "lexicon.json"
+MODEL_FILES: Final = frozenset({MANIFEST_NAME, ARRAYS_NAME, LEXICON_NAME})
 _ARRAY_NAMES: Final = ("idf", "weights", "bias", "platt_scale", "platt_shift")
+
+#: Size limits, checked before a file is read (the shipped files are 0.25 MB, 0.95 MB and 15 kB).
+MAX_FEATURES: Final = 1_000_000
+MAX_MANIFEST_BYTES: Final = 64 << 20
+MAX_LEXICON_BYTES: Final = 1 << 20
+#: Compiled size of one label's lexicon pattern (the shipped ones are under 2,300).
+MAX_LEXICON_PROGRAM: Final = 50_000
+#: Largest magnitude of any weight, bias or calibration value; real models stay far below it, and it
+#: keeps every sum of contributions finite.
+MAX_ABS_VALUE: Final = 1e6
+_ARCHIVE_SLACK: Final = 1 << 16  # zip directory and .npy headers
+_FIX: Final = "restore the file, or retrain with `provenance train --out DIR`"
+
+_Hex64 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+_Threshold = Annotated[float, Field(gt=0.0, lt=1.0, allow_inf_nan=False)]
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,15 +99,89 @@ class Model:
         return tuple(self.vocabulary.get("l:" + label, -1) for label in LABELS)
 
 
+class _Hashes(BaseModel):
+    """The ``sha256`` map: exactly the two other files, by their fixed names."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    arrays: _Hex64 = Field(alias=ARRAYS_NAME)
+    lexicon: _Hex64 = Field(alias=LEXICON_NAME)
+
+
+class _Manifest(BaseModel):
+    """The schema of ``model.json``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    format_version: int
+    model_version: str = Field(min_length=1, max_length=200)
+    labels: list[str]
+    thresholds: list[_Threshold] = Field(min_length=len(LABELS), max_length=len(LABELS))
+    sha256: _Hashes
+    manifest_sha256: _Hex64 | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    vocabulary: list[Annotated[str, Field(max_length=1_000)]] = Field(min_length=1, max_length=MAX_FEATURES)
+
+    @field_validator("labels")
+    @classmethod
+    def _our_labels(cls, labels: list[str]) -> list[str]:
+        if labels != list(LABELS):
+            raise ValueError(f"must be {list(LABELS)} in this order")
+        return labels
+
+    @field_validator("vocabulary")
+    @classmethod
+    def _unique(cls, vocabulary: list[str]) -> list[str]:
+        if len(set(vocabulary)) != len(vocabulary):
+            raise ValueError("a feature is listed twice; each column has one feature")
+        return vocabulary
+
+
+class _LexiconEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    source: str = ""
+    patterns: list[Annotated[str, Field(min_length=1, max_length=10_000)]] = Field(min_length=1)
+
+
+class _LexiconDocument(BaseModel):
+    """The schema of ``lexicon.json``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    version: int
+    note: str = ""
+    labels: dict[str, _LexiconEntry]
+
+    @field_validator("labels")
+    @classmethod
+    def _known_labels(cls, labels: dict[str, _LexiconEntry]) -> dict[str, _LexiconEntry]:
+        unknown = sorted(set(labels) - set(LABELS))
+        if unknown:
+            raise ValueError(f"unknown label {unknown[0]!r}; use one of {', '.join(LABELS)}")
+        return labels
+
+
 def save_model(model: Model, directory: Path, lexicon_bytes: bytes) -> Path:
-    """Write the arrays, the lexicon and a manifest with their SHA-256; return the manifest path."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Write the model directory in one step (see the module docstring); return the manifest path.
+
+    ``directory`` must be new, empty or hold only a model: anything else in it is refused.
+    """
+    files = model_files(model, lexicon_bytes)
+    try:
+        replace_directory(directory, files, replaceable=MODEL_FILES)
+    except FileProblem as problem:
+        raise ModelFileError(directory, str(problem), action="save") from None
+    return Path(directory) / MANIFEST_NAME
+
+
+def model_files(model: Model, lexicon_bytes: bytes) -> dict[str, bytes]:
+    """The three files of a model directory, encoded (nothing is written)."""
     buffer = io.BytesIO()
-    np.savez(buffer, **{name: getattr(model, name) for name in _ARRAY_NAMES})
+    columns: dict[str, Any] = {name: np.asarray(getattr(model, name), dtype=np.float64) for name in _ARRAY_NAMES}
+    np.savez(buffer, **columns)
     arrays = buffer.getvalue()
-    (directory / ARRAYS_NAME).write_bytes(arrays)
-    (directory / LEXICON_NAME).write_bytes(lexicon_bytes)
-    manifest = {
+    manifest: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "model_version": model.version,
         "labels": list(LABELS),
@@ -88,101 +190,187 @@ def save_model(model: Model, directory: Path, lexicon_bytes: bytes) -> Path:
         "metadata": model.metadata,
         "vocabulary": list(model.feature_names),
     }
-    path = directory / MANIFEST_NAME
-    path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path
+    manifest = json.loads(json.dumps(manifest, allow_nan=False))  # the form a loader will see
+    manifest["manifest_sha256"] = _manifest_digest(manifest)
+    text = json.dumps(manifest, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+    return {ARRAYS_NAME: arrays, LEXICON_NAME: lexicon_bytes, MANIFEST_NAME: text.encode("utf-8")}
 
 
-def load_model(directory: Path | Traversable) -> Model:
+def load_model(directory: str | Path | Traversable) -> Model:
     """Verify and load a model directory written by :func:`save_model`."""
-    if isinstance(directory, Path) and not directory.is_dir():
-        problem = "it is a file, not a model directory" if directory.exists() else "no such directory"
-        raise ModelFileError(directory, problem)
-    manifest_path = directory / MANIFEST_NAME
-    manifest = _read_manifest(manifest_path)
-    verified = {name: _read_verified(directory / name, digest) for name, digest in manifest["sha256"].items()}
-    for name in (ARRAYS_NAME, LEXICON_NAME):
-        if name not in verified:
-            raise ModelFileError(manifest_path, f"the manifest lists no SHA-256 for {name}")
-    try:
-        with np.load(io.BytesIO(verified[ARRAYS_NAME]), allow_pickle=False) as npz:
-            arrays = {name: np.asarray(npz[name], dtype=np.float64) for name in _ARRAY_NAMES}
-        lexicon = Lexicon.from_json(verified[LEXICON_NAME])
-    except (ValueError, KeyError, OSError) as error:
-        raise ModelFileError(directory / ARRAYS_NAME, f"unreadable arrays ({error})") from None
-    vocabulary = {feature: i for i, feature in enumerate(manifest["vocabulary"])}
-    _check_shapes(directory / ARRAYS_NAME, arrays, len(vocabulary))
-    return Model(
-        version=str(manifest["model_version"]),
-        vocabulary=vocabulary,
-        thresholds=np.asarray(manifest["thresholds"], dtype=np.float64),
-        lexicon=lexicon,
-        metadata=dict(manifest.get("metadata", {})),
-        **arrays,
-    )
+    return _load(Path(directory) if isinstance(directory, str) else directory, legacy_manifest=False)
 
 
 @lru_cache(maxsize=1)
 def load_default_model() -> Model:
-    """Load the model shipped inside the package, once per process."""
-    return load_model(resources.files("provenance") / "data")
+    """Load the model shipped inside the package, once per process.
+
+    Its manifest may predate ``manifest_sha256`` (the package's files are as trusted as its code);
+    every other check applies.
+    """
+    return _load(resources.files("provenance") / "data", legacy_manifest=True)
 
 
-def _read_manifest(path: Path | Traversable) -> dict[str, Any]:
-    """Parse the manifest and reject any format version but ours."""
+def _load(directory: Path | Traversable, legacy_manifest: bool) -> Model:
+    """Read, verify and build, in that order; nothing is parsed before its size and hash are checked."""
+    if isinstance(directory, Path) and not directory.is_dir():
+        problem = "it is a file, not a model directory" if directory.exists() else "no such directory"
+        raise ModelFileError(directory, problem)
+    manifest_path = directory / MANIFEST_NAME
+    manifest = _parse_manifest(manifest_path, _read(manifest_path, MAX_MANIFEST_BYTES), legacy_manifest)
+    n_features = len(manifest.vocabulary)
+    arrays_path, lexicon_path = directory / ARRAYS_NAME, directory / LEXICON_NAME
+    arrays_bytes = _read(arrays_path, 64 * n_features + 64 * len(LABELS) + _ARCHIVE_SLACK)
+    _verify(arrays_path, arrays_bytes, manifest.sha256.arrays)
+    lexicon_bytes = _read(lexicon_path, MAX_LEXICON_BYTES)
+    _verify(lexicon_path, lexicon_bytes, manifest.sha256.lexicon)
+    arrays = _parse_arrays(arrays_path, arrays_bytes, n_features)
+    lexicon = _parse_lexicon(lexicon_path, lexicon_bytes)
+    vocabulary = {feature: i for i, feature in enumerate(manifest.vocabulary)}
+    missing = [label for label, _ in lexicon.patterns if "l:" + label not in vocabulary]
+    if missing:
+        raise ModelFileError(
+            manifest_path, f"field 'vocabulary' lacks 'l:{missing[0]}', the column of a lexicon label; {_FIX}"
+        )
+    thresholds = np.asarray(manifest.thresholds, dtype=np.float64)
+    thresholds.flags.writeable = False
+    return Model(
+        version=manifest.model_version,
+        vocabulary=vocabulary,
+        thresholds=thresholds,
+        lexicon=lexicon,
+        metadata=dict(manifest.metadata),
+        **arrays,
+    )
+
+
+def _read(path: Path | Traversable, limit: int) -> bytes:
+    """One model file: a regular file, not a link, at most ``limit`` bytes, read no further."""
+    if not isinstance(path, Path):  # inside a zipped package: as trusted as the code beside it
+        try:
+            return path.read_bytes()
+        except OSError as error:
+            raise ModelFileError(path, f"cannot be read ({error})") from None
     try:
-        manifest = json.loads(path.read_bytes())
+        return read_limited(path, limit, regular_only=True, no_symlink=True)
     except FileNotFoundError:
-        raise ModelFileError(path, "the manifest is missing; only models saved with one are loaded") from None
-    except (OSError, ValueError) as error:
-        raise ModelFileError(path, f"the manifest is not valid JSON ({error})") from None
-    if not isinstance(manifest, dict):
-        raise ModelFileError(path, "the manifest is not a JSON object")
-    version = manifest.get("format_version")
-    if version != FORMAT_VERSION:
+        problem = "the manifest is missing; only models saved with one are loaded"
+        raise ModelFileError(path, problem if path.name == MANIFEST_NAME else "the file is missing") from None
+    except FileProblem as problem:
+        raise ModelFileError(path, f"it {problem}; model files are regular files inside the model directory, "
+                             "of the sizes their manifest implies") from None
+    except OSError as error:
+        raise ModelFileError(path, f"cannot be read ({error.strerror or error})") from None
+
+
+def _parse_manifest(path: Path | Traversable, data: bytes, legacy_manifest: bool) -> _Manifest:
+    """Decode, check the format version and the manifest's own hash, then validate the schema."""
+    try:
+        document = loads(decode_utf8(data))
+    except JSONProblem as problem:
+        where = f" (line {problem.line})" if problem.line else ""
+        raise ModelFileError(path, f"the manifest is not valid{where}: {problem}; {_FIX}") from None
+    if not isinstance(document, dict):
+        raise ModelFileError(path, f"the manifest is not a JSON object; {_FIX}")
+    version = document.get("format_version")
+    if version != FORMAT_VERSION or isinstance(version, bool):
         raise ModelFileError(
             path, f"format version {version!r}, this provenance reads {FORMAT_VERSION}; retrain with "
-            "`provenance train` or install the provenance version that wrote it"
+            "`provenance train --out DIR` or install the provenance version that wrote it"
         )
-    missing = {"model_version", "labels", "thresholds", "sha256", "vocabulary"} - manifest.keys()
-    if missing:
-        raise ModelFileError(path, f"the manifest lacks {sorted(missing)}")
-    if list(manifest["labels"]) != list(LABELS):
-        raise ModelFileError(path, f"labels {manifest['labels']!r} differ from {list(LABELS)!r}")
-    if len(manifest["thresholds"]) != len(LABELS):
-        raise ModelFileError(path, f"{len(manifest['thresholds'])} thresholds for {len(LABELS)} labels")
-    return manifest
-
-
-def _read_verified(path: Path | Traversable, expected: str) -> bytes:
-    """Read a file and check its SHA-256 against the manifest before anything parses it."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ModelFileError(path, "the file is missing") from None
-    except OSError as error:
-        raise ModelFileError(path, f"cannot be read ({error})") from None
-    actual = _sha256(data)
-    if actual != expected:
+    recorded = document.get("manifest_sha256")
+    if recorded is None and not legacy_manifest:
         raise ModelFileError(
-            path, f"SHA-256 {actual[:16]}... does not match the manifest's {str(expected)[:16]}...; "
-            "the file was changed or truncated after training"
+            path, "field 'manifest_sha256' is missing, so the thresholds and vocabulary are unverified; "
+            "models saved by provenance 1.0 lack it: retrain with `provenance train --out DIR`"
         )
-    return data
+    if recorded is not None and recorded != _manifest_digest(document):
+        raise ModelFileError(
+            path, "field 'manifest_sha256' does not match the manifest's content; the manifest was "
+            f"changed after training; {_FIX}"
+        )
+    try:
+        return _Manifest.model_validate(document)
+    except ValidationError as error:
+        raise ModelFileError(path, f"{_describe(error)}; {_FIX}") from None
 
 
-def _check_shapes(path: Path | Traversable, arrays: dict[str, np.ndarray], n_features: int) -> None:
-    """Reject arrays whose shapes disagree with the vocabulary and the labels."""
+def _verify(path: Path | Traversable, data: bytes, expected: str) -> None:
+    """Check a file's SHA-256 against the manifest before anything parses it (no hash is echoed)."""
+    if _sha256(data) != expected:
+        raise ModelFileError(
+            path, "its SHA-256 does not match the manifest; the file was changed or truncated after training"
+        )
+
+
+def _parse_arrays(path: Path | Traversable, data: bytes, n_features: int) -> dict[str, np.ndarray]:
+    """The arrays, with shapes from the vocabulary and labels, finite and in range."""
     n_labels = len(LABELS)
-    expected = {
+    shapes = {
         "idf": (n_features,), "weights": (n_features, n_labels), "bias": (n_labels,),
         "platt_scale": (n_labels,), "platt_shift": (n_labels,),
     }
-    for name, shape in expected.items():
-        if arrays[name].shape != shape:
-            raise ModelFileError(path, f"array {name!r} has shape {arrays[name].shape}, expected {shape}")
-        if not np.all(np.isfinite(arrays[name])):
-            raise ModelFileError(path, f"array {name!r} holds NaN or infinite values")
+    try:
+        arrays = read_float_arrays(data, shapes)
+    except ArrayFileError as error:
+        raise ModelFileError(path, f"unreadable arrays: {error}; {_FIX}") from None
+    for name, array in arrays.items():
+        if not np.all(np.isfinite(array)):
+            raise ModelFileError(path, f"array {name!r} holds NaN or infinite values; {_FIX}")
+        if np.any(np.abs(array) > MAX_ABS_VALUE):
+            raise ModelFileError(path, f"array {name!r} holds a value beyond ±{MAX_ABS_VALUE:g}; {_FIX}")
+    if np.any(arrays["idf"] <= 0):
+        raise ModelFileError(path, f"array 'idf' holds a value <= 0 (an IDF is at least 1); {_FIX}")
+    return arrays
+
+
+def _parse_lexicon(path: Path | Traversable, data: bytes) -> Lexicon:
+    """Validate the lexicon's schema, then compile it; a bad pattern is named by label and position."""
+    try:
+        text = decode_utf8(data)
+        document = _LexiconDocument.model_validate(loads(text))
+    except JSONProblem as problem:
+        where = f" (line {problem.line})" if problem.line else ""
+        raise ModelFileError(path, f"the lexicon is not valid{where}: {problem}; {_FIX}") from None
+    except ValidationError as error:
+        raise ModelFileError(path, f"{_describe(error)}; {_FIX}") from None
+    try:
+        lexicon = Lexicon.from_json(text)
+    except re2.error:
+        raise ModelFileError(path, f"{_bad_pattern(document)}; {_FIX}") from None
+    for label, pattern in lexicon.patterns:
+        if pattern.programsize > MAX_LEXICON_PROGRAM:
+            raise ModelFileError(path, f"field 'labels.{label}.patterns': too many or too large patterns; {_FIX}")
+    return lexicon
+
+
+def _bad_pattern(document: _LexiconDocument) -> str:
+    """Name the first pattern that does not compile (called only once compiling has failed)."""
+    for label, entry in document.labels.items():
+        for position, pattern in enumerate(entry.patterns):
+            try:
+                compile_phrases([pattern])
+            except re2.error as error:
+                return f"field 'labels.{label}.patterns.{position}': not a valid RE2 pattern ({error})"
+    return "the patterns of a label do not compile together (too large for RE2)"
+
+
+def _describe(error: ValidationError) -> str:
+    """Pydantic's report as one line naming each field (at most three) and what is wrong with it."""
+    problems = []
+    for item in error.errors()[:3]:
+        field = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        message = "unexpected field" if item["type"] == "extra_forbidden" else item["msg"]
+        problems.append(f"field {field!r}: {message}")
+    more = len(error.errors()) - 3
+    return "; ".join(problems) + (f" (and {more} more)" if more > 0 else "")
+
+
+def _manifest_digest(manifest: dict[str, Any]) -> str:
+    """SHA-256 of the manifest's content without its own hash, in canonical JSON."""
+    body = {key: value for key, value in manifest.items() if key != "manifest_sha256"}
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    return _sha256(canonical.encode("ascii"))
 
 
 def _sha256(data: bytes) -> str:

@@ -6,10 +6,12 @@ loaded lazily once per process. Input is checked here, at the door, and nowhere 
 
 from __future__ import annotations
 
+import pickle
+import warnings
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import Final
+from typing import Final, NamedTuple
 
 from provenance.attribution import Frame, default_lexicon
 from provenance.classify import Predictions, predict
@@ -204,27 +206,79 @@ def _check_iterable(texts: object, caller: str) -> None:
 
 
 def _parallel_scores(scorer: Scorer, texts: Iterable[str], n_jobs: int) -> Iterator[ArticleScore]:
-    """Score batches in joblib worker processes, streaming inputs and results in order."""
+    """Score batches in joblib worker processes, streaming inputs and results in order.
+
+    Every result computed before a failure is delivered, then the failure is raised, as with
+    ``n_jobs=1``: an error raised by ``texts`` waits until the batches before it are scored, and a
+    worker sends back the results it finished before the text that failed. Stopping early (or a
+    failure) closes joblib's generator, which shuts the workers down cleanly.
+    """
     from joblib import Parallel, delayed
 
     shipped = scorer._model is None or scorer._model is load_default_model()
     payload = None if shipped else scorer.model
-    batches = _batches(texts, _BATCH_SIZE)
+    failure: list[Exception] = []
+    batches = _batches(texts, _BATCH_SIZE, failure)
     jobs = (delayed(_score_batch)(batch, payload, scorer.max_chars, scorer.rules) for batch in batches)
-    for results in Parallel(n_jobs=n_jobs, return_as="generator")(jobs):
-        yield from results
+    outcomes = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
+    try:
+        for outcome in outcomes:
+            yield from outcome.results
+            if outcome.error is not None:
+                raise outcome.error
+    finally:
+        with warnings.catch_warnings():  # joblib warns that stopping early cancelled queued batches
+            warnings.filterwarnings("ignore", "[0-9]+ tasks which were still being processed", UserWarning)
+            outcomes.close()
+    if failure:
+        raise failure[0]
 
 
-def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
-    """Cut a stream into lists of ``size`` without reading ahead further."""
+def _batches(texts: Iterable[str], size: int, failure: list[Exception]) -> Iterator[list[str]]:
+    """Cut a stream into lists of ``size`` without reading ahead further.
+
+    An exception from the stream ends it: the texts read before it still form a batch, and the
+    exception goes into ``failure`` for the caller to raise once those are delivered.
+    """
     iterator = iter(texts)
-    while batch := list(islice(iterator, size)):
-        yield batch
+    while True:
+        batch: list[str] = []
+        try:
+            batch.extend(islice(iterator, size))  # keeps the texts read before an exception
+        except Exception as error:  # noqa: BLE001 - re-raised by the caller, in order
+            failure.append(error)
+            if batch:
+                yield batch
+            return
+        if batch:
+            yield batch
+        if len(batch) < size:
+            return
 
 
-def _score_batch(
-    texts: list[str], model: Model | None, max_chars: int, rules: HouseRules | None
-) -> list[ArticleScore]:
+class _Outcome(NamedTuple):
+    """What a worker sends back: the results in order, then the error that stopped it (if any)."""
+
+    results: list[ArticleScore]
+    error: Exception | None
+
+
+def _score_batch(texts: list[str], model: Model | None, max_chars: int, rules: HouseRules | None) -> _Outcome:
     """Worker side: score a batch with the shipped model (cached per process) or the one sent."""
     scorer = Scorer(model, max_chars=max_chars, rules=rules)
-    return [scorer.score(text) for text in texts]
+    results: list[ArticleScore] = []
+    try:
+        for text in texts:
+            results.append(scorer.score(text))
+    except Exception as error:  # noqa: BLE001 - sent back and raised in the caller, after these results
+        return _Outcome(results, _picklable(error))
+    return _Outcome(results, None)
+
+
+def _picklable(error: Exception) -> Exception:
+    """``error`` if it can travel back to the caller's process, else a RuntimeError describing it."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:  # noqa: BLE001 - any failure to pickle means: describe it instead
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error

@@ -1,20 +1,61 @@
 """Immutable, typed results. Offsets are 0-based and half-open, like Python slices:
-``text[s.start:s.end] == s.text`` for every sentence and cue, on the caller's own string."""
+``text[s.start:s.end] == s.text`` for every sentence and cue, on the caller's own string.
+
+Immutable all the way down: the models are frozen, ``counts`` and ``probabilities`` are read-only
+mappings, and every result is hashable. JSON round trips are exact, lone surrogates included.
+"""
 
 from __future__ import annotations
 
-import json
-from typing import Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, NoReturn, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from pydantic_core import PydanticSerializationError
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler
+from pydantic_core import PydanticSerializationError, core_schema
 
+from provenance import lonesurrogates
 from provenance.attribution import SourceKind
 from provenance.labels import FLAGS, LabelId
 
 RiskLevel = Literal["low", "medium", "high"]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class FrozenDict(dict[_K, _V]):
+    """A ``dict`` that refuses every change once built, and hashes by its items.
+
+    It stays a ``dict`` (pydantic serialises it, ``json.dumps`` writes it, ``==`` compares it with
+    plain dicts); ``copy()`` returns a plain ``dict`` for callers who want to edit one.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("scores are read-only; use dict(...) or .copy() for an editable copy")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _refuse
+
+    def __hash__(self) -> int:  # type: ignore[override]  # dict sets __hash__ = None
+        return hash(frozenset(self.items()))
+
+    def __reduce__(self) -> tuple[type[FrozenDict[_K, _V]], tuple[dict[_K, _V]]]:
+        return type(self), (dict(self),)
+
+    def copy(self) -> dict[_K, _V]:
+        """An editable plain ``dict`` with the same items."""
+        return dict(self)
+
+
+class _ReadOnly:
+    """Pydantic marker: validate as ``dict[K, V]``, store as :class:`FrozenDict`, dump as a dict."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        key, value = get_args(source)
+        return core_schema.no_info_after_validator_function(FrozenDict, handler.generate_schema(dict[key, value]))  # type: ignore[valid-type]
 
 
 class Span(BaseModel):
@@ -59,7 +100,7 @@ class SentenceScore(Span):
     attribution frames."""
 
     labels: tuple[LabelId, ...]
-    probabilities: dict[LabelId, float]
+    probabilities: Annotated[Mapping[LabelId, float], _ReadOnly]
     cues: tuple[Cue, ...]
     attributions: tuple[Attribution, ...] = ()
 
@@ -76,7 +117,7 @@ class ArticleScore(BaseModel):
 
     risk: float = Field(ge=0.0, le=1.0)
     level: RiskLevel
-    counts: dict[LabelId, int]
+    counts: Annotated[Mapping[LabelId, int], _ReadOnly]
     sentences: tuple[SentenceScore, ...]
     model_version: str
 
@@ -86,25 +127,38 @@ class ArticleScore(BaseModel):
         return tuple(s for s in self.sentences if s.flags)
 
     def to_json(self, indent: int | None = None) -> str:
-        """The stable JSON form. Same as ``model_dump_json`` except that text holding lone surrogates
-        (which UTF-8 cannot encode) is written with ``\\udXXX`` escapes instead of failing."""
+        """The stable JSON form: ``model_dump_json``, except that text holding lone surrogates (which
+        UTF-8 cannot encode) has each one written as its own ``\\uXXXX`` escape."""
         try:
             return self.model_dump_json(indent=indent)
         except PydanticSerializationError:
-            return json.dumps(self.model_dump(), ensure_ascii=True, indent=indent)
+            return lonesurrogates.dumps(self.model_dump(), indent=indent)
 
     @classmethod
     def from_json(cls, data: str | bytes) -> ArticleScore:
-        """Read what :meth:`to_json` (or ``model_dump_json``) wrote."""
-        try:
+        """Read what :meth:`to_json` (or ``model_dump_json``) wrote, exactly.
+
+        An escaped surrogate pair is read as two code points (as :meth:`to_json` meant it) unless the
+        offsets say that the writer escaped a real character as a pair (``json.dumps`` does).
+        """
+        if not lonesurrogates.has_escaped_surrogate(data):
             return cls.model_validate_json(data)
-        except ValidationError as error:
-            if not any(e["type"] == "json_invalid" for e in error.errors()):
-                raise
-            return cls.model_validate(json.loads(data))
+        exact = cls.model_validate(lonesurrogates.loads(data))
+        if _offsets_agree(exact):
+            return exact
+        return cls.model_validate_json(data)
 
     def _repr_html_(self) -> str:
         """Jupyter shows the highlighted report inline."""
         from provenance.report import render_fragment  # the report is periphery: import it only here
 
         return render_fragment(self)
+
+
+def _offsets_agree(result: ArticleScore) -> bool:
+    """Whether every sentence and cue text is as long as its offsets say."""
+    return all(
+        len(span.text) == span.end - span.start
+        for sentence in result.sentences
+        for span in (sentence, *sentence.cues)
+    )
