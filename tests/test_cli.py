@@ -16,10 +16,11 @@ from provenance.cli import ExitStatus, run
 SEED = min((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 
 
-def call(*argv: str, stdin: str | None = None, monkeypatch: pytest.MonkeyPatch | None = None) -> tuple[int, str, str]:
+def call(*argv: str, stdin: str | bytes | None = None, monkeypatch: pytest.MonkeyPatch | None = None) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     if stdin is not None and monkeypatch is not None:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
     status = run(list(argv), stdout=out, stderr=err)
     return status, out.getvalue(), err.getvalue()
 

@@ -27,7 +27,11 @@ def write_lines(path: Path, lines: list[str]) -> Path:
         (json.dumps({**GOOD, "text": "   "}), "text is empty"),
         (json.dumps({**GOOD, "text": 5}), "text: Input should be a valid string"),
         (json.dumps({**GOOD, "text": "Other.", "labels": "on_record"}), "labels"),
-        (json.dumps({**GOOD, "text": "Other.", "source": "web"}), "must be 'authored' or 'seed:"),
+        (json.dumps({**GOOD, "text": "Other.", "source": 5}), "source: Input should be a valid string"),
+        (json.dumps({**GOOD, "text": "Other."}) + ', "text": "x"}', "not valid JSON"),
+        ('{"text": "Other.", "text": "Again.", "labels": [], "source": "a"}', "key 'text' appears twice"),
+        ('{"text": "Other.", "labels": [], "source": "a", "n": NaN}', "NaN is not a JSON number"),
+        ("[" * 10_000 + "]" * 10_000, "nested more than"),
         (json.dumps({**GOOD, "text": "Other.", "extra": 1}), "unexpected key"),
         (json.dumps({"text": "Other.", "labels": []}), "source: missing"),
         ("[1, 2]", "expected a JSON object"),
@@ -98,3 +102,79 @@ def test_training_and_scoring_features_match() -> None:
         np.testing.assert_allclose(actual, row, rtol=1e-12, atol=1e-12)
     hits = model.lexicon.find_many(texts)
     assert hits == [model.lexicon.find(text) for text in texts]
+
+
+# --- careless and hostile training files ------------------------------------------------------------
+
+from provenance.cli import run  # noqa: E402
+from provenance.training.corpus import read_jsonl, require_trainable  # noqa: E402
+
+
+def test_lines_end_at_newline_only_and_a_bom_is_accepted(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"text": "He said\u2028so.", "labels": [], "source": "authored"}, ensure_ascii=False),
+        json.dumps({"text": "Next\u0085line and \u2029 more.", "labels": [], "source": "authored"}, ensure_ascii=False),
+        json.dumps({"text": "Form\x0cfeed.", "labels": ["on_record"], "source": "authored"}, ensure_ascii=False),
+    ]
+    path = tmp_path / "odd.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode("utf-8") + b"\r\n\r\n")
+    records = read_jsonl(path)
+    assert [r.text for r in records] == ["He said\u2028so.", "Next\u0085line and \u2029 more.", "Form\x0cfeed."]
+
+
+@pytest.mark.parametrize("source", ["web", "", "seed:", "Reuters 2026-03-01", "\u6d88\u606f", "seed:a.txt"])
+def test_any_source_string_is_accepted(tmp_path: Path, source: str) -> None:
+    path = write_lines(tmp_path / "a.jsonl", [json.dumps({**GOOD, "source": source})])
+    assert read_corpus([path]).sentences[0].source == source
+
+
+def test_non_utf8_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(json.dumps(GOOD).encode() + b"\n" + b'{"text": "caf\xe9"}\n')
+    with pytest.raises(TrainingDataError, match=r"bad\.jsonl:2: not UTF-8 \(byte 0xe9"):
+        read_corpus([path])
+
+
+def _corpus_files(tmp_path: Path, files: dict[str, list[tuple[str, list[str]]]]) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name, rows in files.items():
+        write_lines(folder / f"{name}.jsonl",
+                    [json.dumps({"text": text, "labels": labels, "source": "authored"}) for text, labels in rows])
+    return folder
+
+
+ALL = list(__import__("provenance").LABELS)
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"one": [(f"Sentence {i} said.", ALL[: i % 3]) for i in range(20)]}, "all 20 sentences are in one group"),
+        ({"a": [("Sources said so.", ["vague_attribution"]), ("It rained.", [])],
+          "b": [("A mole said so.", ["anonymous_source"]), ("It snowed.", [])]},
+         "'vague_attribution' is in 1 group \\('a'\\)"),
+        ({"a": [("Sources said so.", ["vague_attribution"])], "b": [("People say so.", ["vague_attribution"])]},
+         "sentences without 'vague_attribution' are in no group"),
+        ({"a": [("It rained.", [])], "b": [("It snowed.", [])]}, "'on_record' is in no group"),
+    ],
+)
+def test_degenerate_corpora_are_refused_before_fitting_in_one_line(
+    tmp_path: Path, files: dict[str, list[tuple[str, list[str]]]], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _corpus_files(tmp_path, files)
+    with pytest.raises(TrainingDataError, match=message) as caught:
+        require_trainable(read_corpus([folder]), folder)
+    assert "\n" not in str(caught.value) and "cannot cross-validate" in str(caught.value)
+    status = run(["train", "--data", str(folder), "--out", str(tmp_path / "model")])
+    err = capsys.readouterr().err
+    assert status == 2 and "cannot cross-validate" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "model").exists()
+
+
+def test_a_trainable_corpus_passes_the_check() -> None:
+    from provenance.training.corpus import default_data_directory
+
+    corpus = read_corpus([default_data_directory()])
+    require_trainable(corpus, default_data_directory())

@@ -1,15 +1,23 @@
 """The ``provenance`` command: a thin layer over the library's typed functions.
 
-``run(argv)`` returns an :class:`ExitStatus` so tests can call it without a subprocess.
+``run(argv)`` returns an :class:`ExitStatus` so tests can call it without a subprocess; it never
+raises. Input files and standard input are read the same way: size-checked before reading, decoded
+strictly with ``--encoding`` (UTF-8 by default) and with universal newlines. Text output escapes
+control characters, so an article or a file name cannot drive the terminal.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import glob
 import json
+import math
+import os
+import re
 import sys
-from collections.abc import Iterator, Sequence
+import traceback
+from collections.abc import Callable, Iterator, Sequence
 from enum import IntEnum
 from pathlib import Path
 from typing import Any, Final, TextIO
@@ -19,6 +27,7 @@ from provenance.labels import LABELS
 from provenance.pipeline import DEFAULT_MAX_CHARS, Scorer
 from provenance.results import ArticleScore, Cue, SentenceScore
 from provenance.rules import load_rules
+from provenance.safefile import FileProblem, FileTooLarge, read_limited, read_stream_limited, write_atomic
 
 _EXAMPLES = """examples:
   provenance score article.txt
@@ -28,17 +37,36 @@ _EXAMPLES = """examples:
   provenance train --data my_sentences/ --out my_model/
   provenance evaluate my_sentences.jsonl
 """
+_EXIT_CODES = """exit codes:
+  0    ok
+  1    an article's risk is over --fail-above (nothing else exits 1)
+  2    usage or input error: bad option, missing or unreadable file, bad rules, model or data
+  3    internal error (a bug): one line, the traceback with --debug; please report it
+  130  interrupted (Ctrl-C)
+  141  standard output closed early (e.g. | head); nothing is printed
+"""
 _COLOUR = "\033[1;33m"
 _RESET = "\033[0m"
 _UNDERLINE = "\033[4m"
+#: Bytes one character can take in any encoding we read (UTF-8 and UTF-32 at most 4), so a file over
+#: ``4 * --max-chars`` bytes is refused before it is read, and no more than that is ever read.
+_MAX_BYTES_PER_CHAR: Final = 4
+# Characters that could move the cursor, recolour, clear or reorder a terminal, or break a line:
+# C0 and C1 controls (not tab), line and paragraph separators, bidirectional controls, lone surrogates.
+_UNPRINTABLE: Final = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 class ExitStatus(IntEnum):
-    """Exit codes: 0 ok, 1 an article is over --fail-above, 2 usage or input error."""
+    """Exit codes; the table is in ``provenance --help`` and the README."""
 
     OK = 0
     OVER_THRESHOLD = 1
     USAGE_ERROR = 2
+    INTERNAL_ERROR = 3
+    INTERRUPTED = 130
+    BROKEN_PIPE = 141
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,25 +85,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="provenance",
         description="Flag weak sourcing in news articles, sentence by sentence.",
-        epilog=_EXAMPLES,
+        epilog=_EXAMPLES + "\n" + _EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--debug", action="store_true", help="print the traceback of an internal error")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     score = _command(commands, "score", "score files, directories or standard input",
                      "Score articles. A directory scores every .txt/.html file in it; a glob (quoted or not) every file it matches.", _EXAMPLES)
-    score.add_argument("paths", nargs="+", help="files, directories, or - for standard input")
+    score.add_argument("paths", nargs="+", help="files, directories, FIFOs, or - for standard input")
     score.add_argument("--format", choices=("text", "json", "jsonl", "html"), default="text")
-    score.add_argument("--threshold", type=float, default=0.0, help="show flags with probability >= this")
+    score.add_argument("--threshold", type=_probability, default=0.0, help="show flags with probability >= this (0 to 1)")
     score.add_argument("--labels", help="comma-separated label ids to show (default: all)")
-    score.add_argument("--fail-above", type=float, metavar="RISK", help="exit 1 if any article's risk exceeds RISK")
-    score.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS, help="longest text accepted")
+    score.add_argument("--fail-above", type=_probability, metavar="RISK", help="exit 1 if any article's risk exceeds RISK (0 to 1)")
+    _add_input_options(score)
     _add_model_options(score)
 
     train = _command(commands, "train", "retrain the model from labelled JSONL",
-                     "Retrain from JSONL in the taxonomy format (the shipped sentences by default).",
+                     "Retrain from JSONL in the taxonomy format (the shipped sentences by default) into a directory "
+                     "of your own; load it with --model.",
                      "example:\n  provenance train --data my_sentences/ --out my_model/ --seed 0")
     train.add_argument("--data", type=Path, action="append", help="JSONL file or directory (repeatable)")
-    train.add_argument("--out", type=Path, help="model directory to write (default: the package's own)")
+    train.add_argument("--out", type=Path, required=True,
+                       help="model directory to write: new, empty or holding a model; never inside the package")
     train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
 
     evaluate = _command(commands, "evaluate", "precision/recall/F1 of the model on your labelled JSONL",
@@ -86,11 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_options(evaluate)
 
     render = _command(commands, "render", "write a self-contained HTML report with highlighted cues",
-                      "Render one article as a single HTML file (no scripts, no network requests).",
+                      "Render one article as a single HTML file (no scripts, no network requests). The file is "
+                      "replaced only once the report is complete.",
                       "example:\n  provenance render article.txt -o report.html")
     render.add_argument("path", help="article file, or - for standard input")
     render.add_argument("-o", "--output", type=Path, required=True, help="HTML file to write")
-    render.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS, help="longest text accepted")
+    _add_input_options(render)
     _add_model_options(render)
     return parser
 
@@ -101,7 +133,16 @@ def _command(commands: Any, name: str, summary: str, description: str, epilog: s
         name, help=summary, description=description, epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
+
+
+def _add_input_options(parser: argparse.ArgumentParser) -> None:
+    """--max-chars and --encoding, shared by the commands that read articles."""
+    parser.add_argument("--max-chars", type=_positive_int, default=DEFAULT_MAX_CHARS,
+                        help=f"longest article accepted, in characters (default {DEFAULT_MAX_CHARS:,})")
+    parser.add_argument("--encoding", type=_text_encoding, default="utf-8",
+                        help="encoding of the articles, files and standard input alike (default utf-8)")
 
 
 def _add_model_options(parser: argparse.ArgumentParser) -> None:
@@ -110,25 +151,105 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", type=Path, help="house rules file (TOML or JSON): extra cues, disabled labels")
 
 
+def _probability(value: str) -> float:
+    """A number from 0 to 1 (NaN and infinities refused: a gate that can never trip is a broken gate)."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not math.isfinite(number) or not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number from 0 to 1")
+    return number
+
+
+def _positive_int(value: str) -> int:
+    """An integer of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} must be at least 1")
+    return number
+
+
+def _text_encoding(value: str) -> str:
+    """A codec that decodes bytes to text (so not 'base64' or 'rot13')."""
+    try:
+        info = codecs.lookup(value)
+    except LookupError:
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):  # the flag bytes.decode() itself checks
+        raise argparse.ArgumentTypeError(f"{value!r} is not a text encoding Python knows, e.g. utf-8, cp1252, latin-1")
+    return value
+
+
 def run(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> ExitStatus:
-    """Run the command line; never raises for user errors."""
+    """Run the command line and return its exit status; never raises (see :class:`ExitStatus`)."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     try:
-        args = build_parser().parse_args(argv)
+        if out is None:  # started with standard output closed (`provenance ... >&-`)
+            raise _UsageError("provenance: standard output is closed; redirect it to a file or /dev/null")
+        args = build_parser().parse_args(arguments)
         command = {"score": _score, "train": _train, "evaluate": _evaluate, "render": _render}[args.command]
-        return command(args, out, err)
+        status = command(args, out, err)
+        out.flush()  # a closed pipe shows up here, not at interpreter exit
+        return status
     except _UsageError as error:
-        print(error, file=err)
+        _report(err, str(error))
         return ExitStatus.USAGE_ERROR
-    except (ProvenanceError, OSError, UnicodeDecodeError) as error:
-        print(f"provenance: {error}", file=err)
+    except BrokenPipeError:
+        return ExitStatus.BROKEN_PIPE
+    except KeyboardInterrupt:
+        _report(err, "provenance: interrupted")
+        return ExitStatus.INTERRUPTED
+    except (ProvenanceError, OSError) as error:
+        _report(err, f"provenance: {error}")
         return ExitStatus.USAGE_ERROR
+    except Exception as error:  # noqa: BLE001 - the one place every other failure becomes exit 3
+        _report(err, f"provenance: internal error: {type(error).__name__}: {error} "
+                "(this is a bug: please report it; --debug shows the traceback)")
+        if "--debug" in arguments:
+            traceback.print_exc(file=err)
+        return ExitStatus.INTERNAL_ERROR
+
+
+def entry(argv: Sequence[str] | None = None) -> int:
+    """Run, then make a closed standard output quiet for the rest of the process; the exit code."""
+    status = run(argv)
+    if status == ExitStatus.BROKEN_PIPE:
+        _silence_stdout()
+    return int(status)
 
 
 def main() -> None:
     """Console-script entry point."""
-    sys.exit(int(run()))
+    sys.exit(entry())
+
+
+def _report(err: TextIO, message: str) -> None:
+    """One line on standard error, control characters escaped; a closed stderr is not an error."""
+    try:
+        err.write(printable(message) + "\n")
+        err.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _silence_stdout() -> None:
+    """Point file descriptor 1 at /dev/null so the final flush cannot raise (Python docs' advice)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that could act on a terminal written as a Python escape."""
+    return _UNPRINTABLE.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 def _scorer(args: argparse.Namespace) -> Scorer:
@@ -147,7 +268,7 @@ def _score(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitStatus:
     status = ExitStatus.OK
     documents = []
     colour = out.isatty()
-    inputs = _read_inputs(args.paths)
+    inputs = _read_inputs(args.paths, args.encoding, args.max_chars)
     if err.isatty() and any(Path(p).is_dir() for p in args.paths):
         from tqdm import tqdm
 
@@ -184,11 +305,12 @@ def _train(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitStatus:
         def progress(message: str) -> None:
             bar.update(1)
             if not err.isatty():
-                print(message, file=err)
+                print("\n".join(printable(line) for line in message.split("\n")), file=err)
 
         path, validation = train(args.data, args.out, seed=args.seed, progress=progress)
     out.write(f"grouped {validation.n_folds}-fold cross-validation (C={validation.c:g}):\n")
-    out.write(format_table(validation.report) + f"\nwrote {path}\n")
+    out.write(format_table(validation.report) + f"\nwrote the model to {printable(str(path.parent))}; "
+              f"score with it: provenance score --model {printable(str(path.parent))} ARTICLE\n")
     return ExitStatus.OK
 
 
@@ -209,19 +331,24 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitStatus:
 
 
 def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitStatus:
-    """The ``render`` subcommand."""
+    """The ``render`` subcommand: the report is built whole, then replaces the output file in one step."""
     from provenance.report import render_html
 
-    name, text = next(_read_inputs([args.path]))
+    name, text = next(_read_inputs([args.path], args.encoding, args.max_chars))
     result = _scorer(args).score(text)
-    args.output.write_text(render_html(result, text, name), encoding="utf-8")
-    out.write(f"wrote {args.output}: risk {result.risk:.2f} ({result.level}), {len(result.flagged)} flagged sentences\n")
+    write_atomic(args.output, render_html(result, text, name).encode("utf-8"))
+    out.write(f"wrote {printable(str(args.output))}: risk {result.risk:.2f} ({result.level}), "
+              f"{len(result.flagged)} flagged sentences\n")
     return ExitStatus.OK
 
 
 def format_text(name: str, result: ArticleScore, shown: set[str], threshold: float, colour: bool) -> str:
-    """A person's view: each flagged sentence, its labels and cues, then the article's risk."""
-    lines = [f"== {name}"]
+    """A person's view: each flagged sentence, its labels and cues, then the article's risk.
+
+    Article text and names are passed through :func:`printable`, so nothing in them reaches the
+    terminal as a control sequence.
+    """
+    lines = [f"== {printable(name)}"]
     for sentence in result.sentences:
         flags = [
             label for label in sentence.flags
@@ -245,13 +372,14 @@ def _frame_lines(sentence: SentenceScore, colour: bool) -> list[str]:
         if frame.source is None:
             source = "(no stated source)"
         else:
-            source = f"{_UNDERLINE}{frame.source.text}{_RESET}" if colour else f"_{frame.source.text}_"
-        lines.append(f"      source {source} [{frame.kind.replace('_', ' ')}] via \"{frame.cue.text}\"")
+            text = printable(frame.source.text)
+            source = f"{_UNDERLINE}{text}{_RESET}" if colour else f"_{text}_"
+        lines.append(f"      source {source} [{frame.kind.replace('_', ' ')}] via \"{printable(frame.cue.text)}\"")
     return lines
 
 
 def _highlight(text: str, offset: int, cues: Sequence[Cue], colour: bool) -> str:
-    """Mark cue words: bold yellow on a terminal, [[brackets]] otherwise."""
+    """Mark cue words: bold yellow on a terminal, [[brackets]] otherwise; line breaks become spaces."""
     spans = sorted({(c.start - offset, c.end - offset) for c in cues})
     pieces = []
     position = 0
@@ -259,10 +387,15 @@ def _highlight(text: str, offset: int, cues: Sequence[Cue], colour: bool) -> str
         if start < position:
             continue
         opening, closing = (_COLOUR, _RESET) if colour else ("[[", "]]")
-        pieces.append(text[position:start] + opening + text[start:end] + closing)
+        pieces.append(_flat(text[position:start]) + opening + _flat(text[start:end]) + closing)
         position = end
-    pieces.append(text[position:])
-    return "".join(pieces).replace("\n", " ")
+    pieces.append(_flat(text[position:]))
+    return "".join(pieces)
+
+
+def _flat(text: str) -> str:
+    """One line of printable text: line breaks become spaces, other controls escapes."""
+    return printable(text.replace("\r\n", " ").replace("\n", " "))
 
 
 def _parse_labels(value: str | None) -> set[str]:
@@ -279,29 +412,66 @@ def _parse_labels(value: str | None) -> set[str]:
 ARTICLE_SUFFIXES: Final = frozenset({".txt", ".html", ".htm"})
 
 
-def _read_inputs(paths: Sequence[str]) -> Iterator[tuple[str, str]]:
-    """Yield (name, text) for stdin, files and every .txt/.html file in directories."""
+def _read_inputs(paths: Sequence[str], encoding: str, max_chars: int) -> Iterator[tuple[str, str]]:
+    """Yield (name, text) for stdin, files and every .txt/.html file in directories, read alike."""
     for raw in paths:
         if raw == "-":
-            yield "<stdin>", sys.stdin.read()
+            yield "<stdin>", _text("<stdin>", lambda limit: read_stream_limited(_stdin(), limit), encoding, max_chars)
             continue
         for file in _files_for(raw):
-            try:
-                yield str(file), file.read_text(encoding="utf-8")
-            except UnicodeDecodeError:
-                raise _UsageError(f"provenance: {file}: not UTF-8 text; convert it to UTF-8 first") from None
+            yield str(file), _text(str(file), lambda limit: read_limited(file, limit), encoding, max_chars)
+
+
+def _stdin() -> Any:
+    """Standard input as bytes."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise _UsageError("provenance: -: standard input is closed or not a byte stream")
+    return stream
+
+
+def _text(name: str, read: Callable[[int], bytes], encoding: str, max_chars: int) -> str:
+    """Read (never more than ``max_chars`` can need), decode strictly, translate newlines, check length."""
+    limit = _MAX_BYTES_PER_CHAR * max_chars
+    try:
+        data = read(limit)
+    except FileTooLarge as problem:
+        size = f"{problem.size:,} bytes" if problem.size is not None else f"more than {limit:,} bytes"
+        raise _UsageError(f"provenance: {name}: {size}, more than --max-chars {max_chars:,} can take; "
+                          "raise --max-chars or split the text") from None
+    except FileProblem as problem:
+        raise _UsageError(f"provenance: {name}: {problem}") from None
+    except OSError as error:
+        raise _UsageError(f"provenance: {name}: cannot read it ({error.strerror or error})") from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        shown = "UTF-8" if codecs.lookup(encoding).name == "utf-8" else encoding
+        raise _UsageError(
+            f"provenance: {name}: not {shown} text (byte 0x{data[error.start]:02x} at offset {error.start:,}); "
+            "convert it to UTF-8, or name its encoding with --encoding"
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # universal newlines, as Python's open() reads
+    if len(text) > max_chars:
+        raise _UsageError(f"provenance: {name}: {len(text):,} characters, over --max-chars {max_chars:,}; "
+                          "raise --max-chars or split the text")
+    return text
 
 
 def _files_for(raw: str) -> list[Path]:
     """The files one command-line path names: itself, the articles under a directory, or a glob's matches.
 
-    Globs are expanded here too, so a quoted pattern works the same on every shell.
+    A path that exists and is not a directory is read as given, so FIFOs, ``/dev/stdin`` and process
+    substitution work. Globs are expanded here too, so a quoted pattern works the same on every shell.
     """
     path = Path(raw)
-    if path.is_file():
-        return [path]
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+        if not files:
+            raise _UsageError(f"provenance: {raw}: no .txt, .html or .htm files in this directory")
+        return files
+    if path.exists():
+        return [path]
     if any(character in raw for character in "*?["):
         matches = [Path(match) for match in sorted(glob.glob(raw, recursive=True))]
         files = [p for p in matches if p.is_file()]

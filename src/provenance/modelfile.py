@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import sys
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -40,7 +41,7 @@ from provenance.cues import Lexicon, compile_phrases
 from provenance.errors import ModelFileError
 from provenance.labels import LABELS
 from provenance.npzfile import ArrayFileError, read_float_arrays
-from provenance.safefile import FileProblem, read_limited, replace_directory
+from provenance.safefile import FileProblem, check_replaceable, read_limited, replace_directory
 from provenance.strictjson import JSONProblem, decode_utf8, loads
 
 FORMAT_VERSION: Final = 1
@@ -173,6 +174,14 @@ def save_model(model: Model, directory: Path, lexicon_bytes: bytes) -> Path:
     except FileProblem as problem:
         raise ModelFileError(directory, str(problem), action="save") from None
     return Path(directory) / MANIFEST_NAME
+
+
+def check_save_target(directory: Path) -> None:
+    """Refuse now a directory that :func:`save_model` would refuse later (before minutes of training)."""
+    try:
+        check_replaceable(Path(os.path.realpath(directory)), MODEL_FILES)
+    except FileProblem as problem:
+        raise ModelFileError(directory, str(problem), action="save") from None
 
 
 def model_files(model: Model, lexicon_bytes: bytes) -> dict[str, bytes]:

@@ -142,7 +142,7 @@ def replace_directory(target: Path | str, files: Mapping[str, bytes], replaceabl
     refused, so that a mistyped path cannot replace a directory of someone's files.
     """
     target = Path(os.path.realpath(target))
-    _check_replaceable(target, replaceable)
+    check_replaceable(target, replaceable)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
     os.mkdir(staging, 0o777)
@@ -159,7 +159,7 @@ def replace_directory(target: Path | str, files: Mapping[str, bytes], replaceabl
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _check_replaceable(target: Path, replaceable: frozenset[str]) -> None:
+def check_replaceable(target: Path, replaceable: frozenset[str]) -> None:
     """Refuse a target that is not a directory, or one holding anything but ``replaceable`` names."""
     if not os.path.lexists(target):
         return
