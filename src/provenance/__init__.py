@@ -9,6 +9,7 @@ from provenance.errors import (
     ModelFileError,
     ProvenanceError,
     RulesError,
+    TooManySentencesError,
     TrainingDataError,
 )
 from provenance.frame import to_frame
@@ -37,6 +38,7 @@ __all__ = [
     "Scorer",
     "Sentence",
     "SentenceScore",
+    "TooManySentencesError",
     "TrainingDataError",
     "__version__",
     "load_rules",

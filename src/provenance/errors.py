@@ -30,6 +30,29 @@ class InputTypeError(ProvenanceError, TypeError):
         )
 
 
+class TooManySentencesError(ProvenanceError, ValueError):
+    """The text splits into more sentences than its length allows an article to have."""
+
+    def __init__(self, sentences: int, limit: int, max_chars: int) -> None:
+        super().__init__(
+            f"The text splits into {sentences:,} sentences, over the limit of {limit:,} (one per "
+            f"{CHARS_PER_SENTENCE} characters of max_chars={max_chars:,}): it reads like a list or a table, "
+            f"not an article, and every sentence costs a full result row. Split the text, or raise "
+            f"max_chars to raise the limit."
+        )
+        self.sentences = sentences
+        self.limit = limit
+        self.max_chars = max_chars
+
+    def __reduce__(self) -> tuple[type[TooManySentencesError], tuple[int, int, int]]:
+        return type(self), (self.sentences, self.limit, self.max_chars)
+
+
+#: An article may have one sentence per this many characters of ``max_chars`` (1,000,000 characters:
+#: 25,000 sentences; real news averages well over 100 characters a sentence).
+CHARS_PER_SENTENCE = 40
+
+
 class InputTooLargeError(ProvenanceError, ValueError):
     """The text is longer than the configured limit."""
 

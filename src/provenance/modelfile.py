@@ -44,7 +44,7 @@ from provenance.npzfile import ArrayFileError, read_float_arrays
 from provenance.safefile import FileProblem, check_replaceable, read_limited, replace_directory
 from provenance.strictjson import JSONProblem, decode_utf8, loads
 
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
 MANIFEST_NAME: Final = "model.json"
 ARRAYS_NAME: Final = "model.npz"
 LEXICON_NAME: Final = "lexicon.json"
@@ -207,7 +207,7 @@ def model_files(model: Model, lexicon_bytes: bytes) -> dict[str, bytes]:
 
 def load_model(directory: str | Path | Traversable) -> Model:
     """Verify and load a model directory written by :func:`save_model`."""
-    return _load(Path(directory) if isinstance(directory, str) else directory, legacy_manifest=False)
+    return _load(Path(directory) if isinstance(directory, str) else directory)
 
 
 @lru_cache(maxsize=1)
@@ -217,16 +217,16 @@ def load_default_model() -> Model:
     Its manifest may predate ``manifest_sha256`` (the package's files are as trusted as its code);
     every other check applies.
     """
-    return _load(resources.files("provenance") / "data", legacy_manifest=True)
+    return _load(resources.files("provenance") / "data")
 
 
-def _load(directory: Path | Traversable, legacy_manifest: bool) -> Model:
+def _load(directory: Path | Traversable) -> Model:
     """Read, verify and build, in that order; nothing is parsed before its size and hash are checked."""
     if isinstance(directory, Path) and not directory.is_dir():
         problem = "it is a file, not a model directory" if directory.exists() else "no such directory"
         raise ModelFileError(directory, problem)
     manifest_path = directory / MANIFEST_NAME
-    manifest = _parse_manifest(manifest_path, _read(manifest_path, MAX_MANIFEST_BYTES), legacy_manifest)
+    manifest = _parse_manifest(manifest_path, _read(manifest_path, MAX_MANIFEST_BYTES))
     n_features = len(manifest.vocabulary)
     arrays_path, lexicon_path = directory / ARRAYS_NAME, directory / LEXICON_NAME
     arrays_bytes = _read(arrays_path, 64 * n_features + 64 * len(LABELS) + _ARCHIVE_SLACK)
@@ -241,6 +241,7 @@ def _load(directory: Path | Traversable, legacy_manifest: bool) -> Model:
         raise ModelFileError(
             manifest_path, f"field 'vocabulary' lacks 'l:{missing[0]}', the column of a lexicon label; {_FIX}"
         )
+    _check_attribution(manifest_path, manifest.metadata)
     thresholds = np.asarray(manifest.thresholds, dtype=np.float64)
     thresholds.flags.writeable = False
     return Model(
@@ -251,6 +252,19 @@ def _load(directory: Path | Traversable, legacy_manifest: bool) -> Model:
         metadata=dict(manifest.metadata),
         **arrays,
     )
+
+
+def _check_attribution(path: Path | Traversable, metadata: dict[str, Any]) -> None:
+    """Frames are features: a model trained on other attribution lexicons would misread this package's."""
+    from provenance.attribution import default_lexicon
+
+    trained_with = metadata.get("attribution_sha256")
+    if trained_with != default_lexicon().sha256:
+        raise ModelFileError(
+            path, "field 'metadata.attribution_sha256' is not the SHA-256 of "
+            "this provenance's attribution lexicons (data/attribution/*.json); the model was trained with "
+            f"other lexicons and would misread its frame features; {_FIX}"
+        )
 
 
 def _read(path: Path | Traversable, limit: int) -> bytes:
@@ -272,7 +286,7 @@ def _read(path: Path | Traversable, limit: int) -> bytes:
         raise ModelFileError(path, f"cannot be read ({error.strerror or error})") from None
 
 
-def _parse_manifest(path: Path | Traversable, data: bytes, legacy_manifest: bool) -> _Manifest:
+def _parse_manifest(path: Path | Traversable, data: bytes) -> _Manifest:
     """Decode, check the format version and the manifest's own hash, then validate the schema."""
     try:
         document = loads(decode_utf8(data))
@@ -288,7 +302,7 @@ def _parse_manifest(path: Path | Traversable, data: bytes, legacy_manifest: bool
             "`provenance train --out DIR` or install the provenance version that wrote it"
         )
     recorded = document.get("manifest_sha256")
-    if recorded is None and not legacy_manifest:
+    if recorded is None:
         raise ModelFileError(
             path, "field 'manifest_sha256' is missing, so the thresholds and vocabulary are unverified; "
             "models saved by provenance 1.0 lack it: retrain with `provenance train --out DIR`"

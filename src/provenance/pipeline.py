@@ -15,7 +15,7 @@ from typing import Final, NamedTuple
 
 from provenance.attribution import Frame, default_lexicon
 from provenance.classify import Predictions, predict
-from provenance.errors import InputTooLargeError, InputTypeError
+from provenance.errors import CHARS_PER_SENTENCE, InputTooLargeError, InputTypeError, TooManySentencesError
 from provenance.labels import LABELS, LabelId
 from provenance.modelfile import Model, load_default_model, load_model
 from provenance.results import ArticleScore
@@ -70,6 +70,9 @@ class Scorer:
             raise InputTooLargeError(len(text), self.max_chars)
         model = self.model
         sentences = segment(text)
+        limit = max(1, self.max_chars // CHARS_PER_SENTENCE)
+        if len(sentences) > limit:
+            raise TooManySentencesError(len(sentences), limit, self.max_chars)
         texts = [s.text for s in sentences]
         frames = default_lexicon().attribute(texts)
         predictions = predict(texts, model, frames)

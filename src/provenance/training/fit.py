@@ -157,6 +157,12 @@ def fit_linear(x: Any, y: np.ndarray, c: float, seed: int) -> tuple[np.ndarray, 
     weights = np.zeros((x.shape[1], y.shape[1]))
     bias = np.zeros(y.shape[1])
     for k in range(y.shape[1]):
+        if len(np.unique(y[:, k])) < 2:
+            # A cross-validation fold can miss a rare label altogether: predict its smoothed base
+            # rate there instead of failing (the corpus as a whole was checked before fitting).
+            rate = (float(y[:, k].sum()) + 0.5) / (len(y) + 1.0)
+            bias[k] = float(np.log(rate / (1.0 - rate)))
+            continue
         model = LogisticRegression(
             C=c, class_weight="balanced", solver="liblinear", random_state=seed, max_iter=1000
         )
