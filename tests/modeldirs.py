@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from provenance.attribution import default_lexicon
 from provenance.cues import Lexicon
 from provenance.labels import LABELS
 from provenance.modelfile import (
@@ -42,7 +43,7 @@ def write_tiny(directory: Path, lexicon_bytes: bytes = LEXICON_BYTES) -> Path:
         version="tiny.1", vocabulary={f: i for i, f in enumerate(features)}, idf=np.ones(len(features)),
         weights=weights, bias=np.full(len(LABELS), -2.0), platt_scale=np.ones(len(LABELS)),
         platt_shift=np.zeros(len(LABELS)), thresholds=np.full(len(LABELS), 0.5),
-        lexicon=Lexicon.from_json(lexicon_bytes), metadata={"purpose": "tests"},
+        lexicon=Lexicon.from_json(lexicon_bytes), metadata={"purpose": "tests", "attribution_sha256": default_lexicon().sha256},
     )
     save_model(model, directory, lexicon_bytes)
     return directory

@@ -4,6 +4,7 @@ allocates beyond what the manifest's shapes need."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -12,6 +13,7 @@ import pickle
 import re
 import tracemalloc
 import zipfile
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -465,3 +467,18 @@ def test_saved_arrays_are_read_only_once_loaded(tiny_dir: Path) -> None:
     with pytest.raises(ValueError, match="read-only"):
         model.weights[0, 0] = 1.0
     assert hashlib.sha256((tiny_dir / ARRAYS_NAME).read_bytes()).hexdigest() == manifest(tiny_dir)["sha256"][ARRAYS_NAME]
+
+
+def test_a_model_trained_with_other_attribution_lexicons_is_refused(tmp_path: Path) -> None:
+    """Frames are features: a model whose recorded attribution-lexicon hash differs would misread them."""
+    import json
+
+    from provenance.modelfile import load_default_model, load_model, save_model
+
+    model = load_default_model()
+    lexicon_bytes = (resources.files("provenance") / "data" / "lexicon.json").read_bytes()
+    other = dataclasses.replace(model, metadata={**model.metadata, "attribution_sha256": "0" * 64})
+    save_model(other, tmp_path / "m", lexicon_bytes)
+    with pytest.raises(ModelFileError, match="attribution_sha256.*retrain"):
+        load_model(tmp_path / "m")
+    assert json.loads((tmp_path / "m" / "model.json").read_text())["metadata"]["attribution_sha256"] == "0" * 64
