@@ -80,3 +80,21 @@ def test_fixtures_are_held_out(corpus) -> None:  # type: ignore[no-untyped-def]
         for line in gold.read_text(encoding="utf-8").splitlines():
             text = " ".join(json.loads(line)["text"].split()).lower()
             assert text not in trained, f"{gold.name}: {text[:60]!r} is also training data"
+
+
+def test_every_data_file_ships_in_the_wheel() -> None:
+    """A data file the package-data globs miss works from a checkout and breaks every installed copy."""
+    import sys
+    from fnmatch import fnmatch
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    root = DATA.parent.parent.parent.parent
+    patterns = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]["provenance"]
+    package = DATA.parent.parent
+    for path in sorted((package / "data").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            relative = path.relative_to(package).as_posix()
+            assert any(fnmatch(relative, pattern) and relative.count("/") == pattern.count("/") for pattern in patterns), relative
