@@ -32,7 +32,7 @@ LEXICON_VALUE: Final = 0.15
 #: Value of an attribution-frame column (``f:...``); see ``docs/model.md`` for how it was chosen.
 FRAME_VALUE: Final = 0.15
 #: Words apart within which two word classes count as one construction (see ``_class_pairs``).
-CLASS_WINDOW: Final = 3
+CLASS_WINDOW: Final = 4
 # Capitalised words that open sentences without being names; any other capitalised first word is
 # treated as a name, so "Salazar said" and "Mayor Ruiz said" share the shape "C said".
 _OPENERS: Final = frozenset(
