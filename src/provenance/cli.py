@@ -124,7 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = _command(commands, "evaluate", "precision/recall/F1 of the model on your labelled JSONL",
                         "Per-label precision, recall and F1 of the current model on labelled sentences.",
                         "example:\n  provenance evaluate my_sentences.jsonl --format json")
-    evaluate.add_argument("data", type=Path, help="JSONL file in the taxonomy format")
+    evaluate.add_argument("data", type=Path, nargs="+",
+                          help="JSONL files or directories of them, in the taxonomy format (as train --data reads)")
     evaluate.add_argument("--format", choices=("text", "json"), default="text")
     _add_model_options(evaluate)
 
@@ -426,15 +427,18 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitStatus:
     """The ``evaluate`` subcommand."""
     from provenance.evaluation import evaluate
     from provenance.evaluation.metrics import format_table, macro_f1
-    from provenance.training.corpus import read_jsonl
+    from provenance.training.corpus import read_corpus
 
-    sentences = read_jsonl(args.data)
+    sentences = read_corpus(args.data).sentences  # files and directories, read as train reads them
     report = evaluate(_scorer(args), sentences)
     if args.format == "json":
         rows = [row.as_dict() for row in report]
-        out.write(json.dumps({"sentences": len(sentences), "macro_f1": round(macro_f1(report), 4), "per_label": rows}, indent=2) + "\n")
+        out.write(json.dumps({"sentences": len(sentences), "macro_f1": round(macro_f1(report), 4),
+                              "macro_over": [row.label for row in report if row.support] or list(LABELS),
+                              "per_label": rows}, indent=2) + "\n")
     else:
-        out.write(f"{len(sentences)} sentences from {args.data}\n{format_table(report)}\n")
+        names = ", ".join(printable(str(path)) for path in args.data)
+        out.write(f"{len(sentences)} sentences from {names}\n{format_table(report)}\n")
     return ExitStatus.OK
 
 
