@@ -80,6 +80,7 @@ def test_render_of_an_empty_directory_is_a_clean_error(tmp_path: Path) -> None:
     result = provenance_cli("render", str(tmp_path), "-o", str(tmp_path / "out"))
     assert result.returncode == 2 and "no .txt files in this directory" in result.stderr
     assert "Traceback" not in result.stderr and "StopIteration" not in result.stderr
+    assert not (tmp_path / "out").exists(), "nothing was rendered, so no output directory"
 
 
 def test_version_and_no_color(corpus: Path) -> None:

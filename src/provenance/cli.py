@@ -452,12 +452,13 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitStatus:
         return _render_one(args, sources[0], out)
     scorer = _scorer(args)
     batch = _Batch(args.fail_fast, err)
-    args.output.mkdir(parents=True, exist_ok=True)
     written: list[tuple[str, str, ArticleScore]] = []
     for name, text in batch.read(sources, args.encoding, args.max_chars):
         result = batch.score(name, lambda: scorer.score(text))  # noqa: B023
         if result is not None:
             written.append((name, _write_report(args.output, name, text, result, written), result))
+    if not written:  # nothing to index: leave no empty directory behind
+        return batch.status(ExitStatus.OK)
     _write_index(args.output, written)
     out.write(f"wrote {len(written)} reports and index.html to {printable(str(args.output))}\n")
     return batch.status(ExitStatus.OK)
@@ -491,6 +492,7 @@ def _write_report(directory: Path, name: str, text: str, result: ArticleScore,
     number = 2
     while file in taken:
         file, number = f"{stem}-{number}.html", number + 1
+    directory.mkdir(parents=True, exist_ok=True)
     write_atomic(directory / file, render_html(result, text, name).encode("utf-8"))
     return file
 
