@@ -40,20 +40,23 @@ def test_text_output_names_each_frames_source_and_kind(tmp_path: Path) -> None:
     assert "source _Reuters_ [outlet] via \"according to\"" in out
 
 
-def test_json_is_the_models_own_dump() -> None:
+def test_json_is_an_array_of_the_models_own_dump_with_its_path() -> None:
     status, out, _ = call("score", str(SEED), "--format", "json")
     assert status == 0
-    assert provenance.ArticleScore.model_validate_json(out) == provenance.score(SEED.read_text(encoding="utf-8"))
+    [record] = json.loads(out)
+    assert record.pop("path") == str(SEED)
+    assert provenance.ArticleScore.model_validate(record) == provenance.score(SEED.read_text(encoding="utf-8"))
 
 
 def test_jsonl_from_stdin_and_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "a.txt").write_text("Sources said the deal collapsed.", encoding="utf-8")
-    (tmp_path / "b.html").write_text("<p>Mayor Ana Ruiz said the road reopened.</p>", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Mayor Ana Ruiz said the road reopened.", encoding="utf-8")
     (tmp_path / "skip.csv").write_text("x", encoding="utf-8")
     status, out, _ = call("score", str(tmp_path), "-", "--format", "jsonl", stdin="It rained.", monkeypatch=monkeypatch)
-    lines = out.splitlines()
-    assert status == 0 and len(lines) == 3
-    assert [json.loads(line)["sentences"][0]["text"] for line in lines][-1] == "It rained."
+    records = [json.loads(line) for line in out.splitlines()]
+    assert status == 0 and len(records) == 3
+    assert records[-1]["sentences"][0]["text"] == "It rained."
+    assert [r["path"] for r in records] == [str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-"]
 
 
 def test_fail_above_gates_a_pipeline() -> None:
@@ -78,8 +81,10 @@ def test_a_quoted_glob_is_expanded(tmp_path: Path) -> None:
     ("argv", "message"),
     [
         (["score", "missing.txt"], "missing.txt: no such file or directory"),
+        (["score", str(SEED), "--threshold", "5"], "not a number from 0 to 1"),
         (["score", "nowhere/*.txt"], "nowhere/*.txt: no file matches this pattern"),
         (["score", "x.txt", "--labels", "gossip"], "unknown label"),
+        (["score", str(SEED), str(SEED), "--format", "html"], "--format html takes one input"),
         (["score"], "the following arguments are required"),
         (["frobnicate"], "invalid choice"),
         (["score", str(SEED), "--rules", "missing.toml"], "missing.toml:0: cannot read"),

@@ -204,7 +204,7 @@ def test_a_bom_is_accepted(tmp_path: Path) -> None:
     [
         ("anonymous_source", (), "'cues' must map"),
         ({"anonymous_source": "a mole"}, (), "must be a non-empty list"),
-        ({}, "on_record", "'disable' must be a list"),
+        ({}, 5, "'disable' must be a list"),
         ({"gossip": ["x"]}, (), "unknown label 'gossip'"),
         ({1: ["x"]}, (), "unknown label 1"),
     ],

@@ -2,8 +2,10 @@
 
 ``run(argv)`` returns an :class:`ExitStatus` so tests can call it without a subprocess; it never
 raises. Input files and standard input are read the same way: size-checked before reading, decoded
-strictly with ``--encoding`` (UTF-8 by default) and with universal newlines. Text output escapes
-control characters, so an article or a file name cannot drive the terminal.
+strictly with ``--encoding`` (UTF-8 by default), a leading byte-order mark dropped and line ends kept
+as they are, so offsets index the decoded text exactly as read. Text output escapes control
+characters, so an article or a file name cannot drive the terminal. A batch keeps going past an input
+that fails, reports it on stderr and ends with :attr:`ExitStatus.SOME_INPUTS_FAILED`.
 """
 
 from __future__ import annotations
@@ -17,15 +19,16 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import IntEnum
 from pathlib import Path
 from typing import Any, Final, TextIO
 
 from provenance.errors import ProvenanceError
-from provenance.labels import LABELS
+from provenance import __version__
+from provenance.labels import FLAGS, LABELS
 from provenance.pipeline import DEFAULT_MAX_CHARS, Scorer
-from provenance.results import ArticleScore, Cue, SentenceScore
+from provenance.results import ArticleScore, Cue, FrozenDict, SentenceScore
 from provenance.rules import load_rules
 from provenance.safefile import FileProblem, FileTooLarge, read_limited, read_stream_limited, write_atomic
 
@@ -42,6 +45,7 @@ _EXIT_CODES = """exit codes:
   1    an article's risk is over --fail-above (nothing else exits 1)
   2    usage or input error: bad option, missing or unreadable file, bad rules, model or data
   3    internal error (a bug): one line, the traceback with --debug; please report it
+  4    some inputs failed (each reported on stderr with its path); the others were scored
   130  interrupted (Ctrl-C)
   141  standard output closed early (e.g. | head); nothing is printed
 """
@@ -65,6 +69,7 @@ class ExitStatus(IntEnum):
     OVER_THRESHOLD = 1
     USAGE_ERROR = 2
     INTERNAL_ERROR = 3
+    SOME_INPUTS_FAILED = 4
     INTERRUPTED = 130
     BROKEN_PIPE = 141
 
@@ -89,14 +94,21 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--debug", action="store_true", help="print the traceback of an internal error")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    commands = parser.add_subparsers(dest="command", required=False, parser_class=_Parser)
     score = _command(commands, "score", "score files, directories or standard input",
-                     "Score articles. A directory scores every .txt/.html file in it; a glob (quoted or not) every file it matches.", _EXAMPLES)
+                     "Score articles. A directory scores every .txt file below it; a glob (quoted or not) every file "
+                     "it matches. Every record names its input; an input that fails is reported on stderr and the "
+                     "rest are scored (exit 4 at the end).", _EXAMPLES + "\n" + _EXIT_CODES)
     score.add_argument("paths", nargs="+", help="files, directories, FIFOs, or - for standard input")
-    score.add_argument("--format", choices=("text", "json", "jsonl", "html"), default="text")
-    score.add_argument("--threshold", type=_probability, default=0.0, help="show flags with probability >= this (0 to 1)")
-    score.add_argument("--labels", help="comma-separated label ids to show (default: all)")
+    score.add_argument("--format", choices=("text", "json", "jsonl", "html"), default="text",
+                       help="text; json (one array of records); jsonl (one record a line); html (one input only)")
+    score.add_argument("--threshold", type=_probability, default=0.0,
+                       help="keep labels with probability >= this (0 to 1), in every format")
+    score.add_argument("--labels", help="comma-separated label ids to keep, in every format (default: the flags)")
     score.add_argument("--fail-above", type=_probability, metavar="RISK", help="exit 1 if any article's risk exceeds RISK (0 to 1)")
+    score.add_argument("--fail-fast", action="store_true", help="stop at the first input that fails (exit 2)")
+    score.add_argument("--stdin-name", default="-", metavar="NAME", help="the path records give standard input (default -)")
     _add_input_options(score)
     _add_model_options(score)
 
@@ -112,16 +124,21 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = _command(commands, "evaluate", "precision/recall/F1 of the model on your labelled JSONL",
                         "Per-label precision, recall and F1 of the current model on labelled sentences.",
                         "example:\n  provenance evaluate my_sentences.jsonl --format json")
-    evaluate.add_argument("data", type=Path, help="JSONL file in the taxonomy format")
+    evaluate.add_argument("data", type=Path, nargs="+",
+                          help="JSONL files or directories of them, in the taxonomy format (as train --data reads)")
     evaluate.add_argument("--format", choices=("text", "json"), default="text")
     _add_model_options(evaluate)
 
-    render = _command(commands, "render", "write a self-contained HTML report with highlighted cues",
-                      "Render one article as a single HTML file (no scripts, no network requests). The file is "
-                      "replaced only once the report is complete.",
-                      "example:\n  provenance render article.txt -o report.html")
-    render.add_argument("path", help="article file, or - for standard input")
-    render.add_argument("-o", "--output", type=Path, required=True, help="HTML file to write")
+    render = _command(commands, "render", "write self-contained HTML reports with highlighted cues",
+                      "Render one article as a single HTML file (no scripts, no network requests), or several "
+                      "(a directory, a glob, many paths) as one report each plus index.html in the --output "
+                      "directory. Each file is replaced only once its report is complete.",
+                      "examples:\n  provenance render article.txt -o report.html\n"
+                      "  provenance render articles/ -o reports/")
+    render.add_argument("paths", nargs="+", help="article files, directories, globs, or - for standard input")
+    render.add_argument("-o", "--output", type=Path, required=True,
+                        help="HTML file to write (one input) or directory (several)")
+    render.add_argument("--fail-fast", action="store_true", help="stop at the first input that fails (exit 2)")
     _add_input_options(render)
     _add_model_options(render)
     return parser
@@ -193,6 +210,11 @@ def run(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr:
         if out is None:  # started with standard output closed (`provenance ... >&-`)
             raise _UsageError("provenance: standard output is closed; redirect it to a file or /dev/null")
         args = build_parser().parse_args(arguments)
+        if args.version:
+            out.write(f"provenance {__version__}\n")
+            return ExitStatus.OK
+        if args.command is None:
+            raise _UsageError("provenance: choose a command: score, render, train or evaluate (see --help)")
         command = {"score": _score, "train": _train, "evaluate": _evaluate, "render": _render}[args.command]
         status = command(args, out, err)
         out.flush()  # a closed pipe shows up here, not at interpreter exit
@@ -262,34 +284,121 @@ def _scorer(args: argparse.Namespace) -> Scorer:
 
 
 def _score(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitStatus:
-    """The ``score`` subcommand."""
+    """The ``score`` subcommand: one record per input, failures reported and counted, not fatal."""
     shown = _parse_labels(args.labels)
     scorer = _scorer(args)
-    status = ExitStatus.OK
-    documents = []
-    colour = out.isatty()
-    inputs = _read_inputs(args.paths, args.encoding, args.max_chars)
-    if err.isatty() and any(Path(p).is_dir() for p in args.paths):
-        from tqdm import tqdm
+    sources = _sources(args.paths, args.stdin_name)
+    if args.format == "html" and len(sources) > 1:
+        raise _UsageError("provenance: --format html takes one input; for several, write one report each with "
+                          "`provenance render INPUTS... -o DIRECTORY`")
+    batch = _Batch(args.fail_fast, err)
+    over = False
+    records: list[str] = []
+    for name, text in batch.read(_progress(sources, err), args.encoding, args.max_chars):
+        result = batch.score(name, lambda: _filtered(scorer.score(text), shown, args.threshold))  # noqa: B023
+        if result is None:
+            continue
+        over = over or (args.fail_above is not None and result.risk > args.fail_above)
+        _emit(args.format, name, text, result, out, records, _colour(out), shown)
+    if args.format == "json" and (batch.done or not batch.failed):
+        out.write("[\n" + ",\n".join(records) + "\n]\n" if records else "[]\n")
+    return batch.status(ExitStatus.OVER_THRESHOLD if over else ExitStatus.OK)
 
-        inputs = tqdm(inputs, desc="scoring", unit=" files", file=err)
-    for name, text in inputs:
-        result = scorer.score(text)
-        if args.fail_above is not None and result.risk > args.fail_above:
-            status = ExitStatus.OVER_THRESHOLD
-        if args.format == "jsonl":
-            out.write(result.to_json() + "\n")
-        elif args.format == "json":
-            documents.append(result.to_json(indent=2))
-        elif args.format == "html":
-            from provenance.report import render_html
 
-            out.write(render_html(result, text, name))
-        else:
-            out.write(format_text(name, result, shown, args.threshold, colour))
-    if args.format == "json":
-        out.write(documents[0] + "\n" if len(documents) == 1 else "[\n" + ",\n".join(documents) + "\n]\n")
-    return status
+def _emit(fmt: str, name: str, text: str, result: ArticleScore, out: TextIO, records: list[str], colour: bool,
+          shown: set[str] | None) -> None:
+    """Write one scored input in ``fmt`` (JSON records are collected, to be written as one array)."""
+    if fmt == "jsonl":
+        out.write(record_json(name, result) + "\n")
+    elif fmt == "json":
+        records.append(record_json(name, result, indent=2))
+    elif fmt == "html":
+        from provenance.report import render_html
+
+        out.write(render_html(result, text, name))
+    else:
+        out.write(format_text(name, result, shown or set(FLAGS), 0.0, colour))
+
+
+def record_json(path: str, result: ArticleScore, indent: int | None = None) -> str:
+    """The result's own JSON with ``"path"`` as its first field, so a record says where it came from."""
+    body = result.to_json(indent=indent)
+    separator = "\n" + " " * indent if indent else ""
+    return "{" + separator + '"path":' + (" " if indent else "") + json.dumps(path) + "," + body[1:]
+
+
+def _filtered(result: ArticleScore, shown: set[str] | None, threshold: float) -> ArticleScore:
+    """The result keeping only the labels (and their cues) in ``shown`` at ``threshold`` or above."""
+    if shown is None and threshold == 0.0:
+        return result
+    shown = set(LABELS) if shown is None else shown
+    sentences = tuple(
+        sentence.model_copy(update={
+            "labels": kept,
+            "cues": tuple(cue for cue in sentence.cues if cue.label in kept),
+        })
+        for sentence in result.sentences
+        for kept in [tuple(label for label in sentence.labels
+                           if label in shown and sentence.probabilities[label] >= threshold)]
+    )
+    counts = {label: sum(label in s.labels for s in sentences) for label in LABELS}
+    return result.model_copy(update={"sentences": sentences, "counts": FrozenDict(counts)})
+
+
+def _colour(out: TextIO) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return out.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _progress(sources: list[_Source], err: TextIO) -> Iterable[_Source]:
+    """The sources, with a progress bar on a terminal stderr when there are several."""
+    if not (err.isatty() and len(sources) > 1):
+        return sources
+    from tqdm import tqdm
+
+    bar: Iterable[_Source] = tqdm(sources, desc="scoring", unit=" files", file=err)
+    return bar
+
+
+class _Batch:
+    """Reads and scores inputs one by one: a failure is reported with its path and counted, or, with
+    ``--fail-fast``, ends the run at once (exit 2)."""
+
+    def __init__(self, fail_fast: bool, err: TextIO) -> None:
+        self.fail_fast = fail_fast
+        self.err = err
+        self.failed = 0
+        self.done = 0
+
+    def read(self, sources: Iterable[_Source], encoding: str, max_chars: int) -> Iterator[tuple[str, str]]:
+        """(name, text) for every source that can be read; the others are reported."""
+        for source in sources:
+            try:
+                yield source.name, source.load(encoding, max_chars)
+            except _UsageError as error:
+                self._failed(error, str(error))
+
+    def score(self, name: str, work: Callable[[], ArticleScore]) -> ArticleScore | None:
+        """Run ``work`` for ``name``; None when it failed on this input (reported)."""
+        try:
+            result = work()
+        except ProvenanceError as error:
+            self._failed(error, f"provenance: {name}: {error}")
+            return None
+        self.done += 1
+        return result
+
+    def status(self, otherwise: ExitStatus) -> ExitStatus:
+        """2 when nothing could be scored, 4 when some inputs failed, else ``otherwise``."""
+        if self.failed and not self.done:
+            return ExitStatus.USAGE_ERROR
+        return ExitStatus.SOME_INPUTS_FAILED if self.failed else otherwise
+
+    def _failed(self, error: Exception, message: str) -> None:
+        if self.fail_fast:
+            raise error
+        self.failed += 1
+        _report(self.err, message)
 
 
 def _train(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitStatus:
@@ -318,28 +427,91 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitStatus:
     """The ``evaluate`` subcommand."""
     from provenance.evaluation import evaluate
     from provenance.evaluation.metrics import format_table, macro_f1
-    from provenance.training.corpus import read_jsonl
+    from provenance.training.corpus import read_corpus
 
-    sentences = read_jsonl(args.data)
+    sentences = read_corpus(args.data).sentences  # files and directories, read as train reads them
     report = evaluate(_scorer(args), sentences)
     if args.format == "json":
         rows = [row.as_dict() for row in report]
-        out.write(json.dumps({"sentences": len(sentences), "macro_f1": round(macro_f1(report), 4), "per_label": rows}, indent=2) + "\n")
+        out.write(json.dumps({"sentences": len(sentences), "macro_f1": round(macro_f1(report), 4),
+                              "macro_over": [row.label for row in report if row.support] or list(LABELS),
+                              "per_label": rows}, indent=2) + "\n")
     else:
-        out.write(f"{len(sentences)} sentences from {args.data}\n{format_table(report)}\n")
+        names = ", ".join(printable(str(path)) for path in args.data)
+        out.write(f"{len(sentences)} sentences from {names}\n{format_table(report)}\n")
     return ExitStatus.OK
 
 
 def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitStatus:
-    """The ``render`` subcommand: the report is built whole, then replaces the output file in one step."""
+    """The ``render`` subcommand: one file for one input, else one report per input plus an index.
+
+    Every report is built whole, then replaces its file in one step.
+    """
+    sources = _sources(args.paths)
+    if len(sources) == 1 and not _names_many(args.paths):
+        return _render_one(args, sources[0], out)
+    scorer = _scorer(args)
+    batch = _Batch(args.fail_fast, err)
+    written: list[tuple[str, str, ArticleScore]] = []
+    for name, text in batch.read(sources, args.encoding, args.max_chars):
+        result = batch.score(name, lambda: scorer.score(text))  # noqa: B023
+        if result is not None:
+            written.append((name, _write_report(args.output, name, text, result, written), result))
+    if not written:  # nothing to index: leave no empty directory behind
+        return batch.status(ExitStatus.OK)
+    _write_index(args.output, written)
+    out.write(f"wrote {len(written)} reports and index.html to {printable(str(args.output))}\n")
+    return batch.status(ExitStatus.OK)
+
+
+def _names_many(paths: Sequence[str]) -> bool:
+    """Whether the arguments name a set of inputs (several, a directory or a glob), not one file."""
+    return len(paths) > 1 or any(Path(p).is_dir() or (not Path(p).exists() and any(c in p for c in "*?[")) for p in paths)
+
+
+def _render_one(args: argparse.Namespace, source: _Source, out: TextIO) -> ExitStatus:
+    """One input, one report at ``--output``."""
     from provenance.report import render_html
 
-    name, text = next(_read_inputs([args.path], args.encoding, args.max_chars))
+    text = source.load(args.encoding, args.max_chars)
     result = _scorer(args).score(text)
-    write_atomic(args.output, render_html(result, text, name).encode("utf-8"))
+    write_atomic(args.output, render_html(result, text, source.name).encode("utf-8"))
     out.write(f"wrote {printable(str(args.output))}: risk {result.risk:.2f} ({result.level}), "
               f"{len(result.flagged)} flagged sentences\n")
     return ExitStatus.OK
+
+
+def _write_report(directory: Path, name: str, text: str, result: ArticleScore,
+                  written: Sequence[tuple[str, str, ArticleScore]]) -> str:
+    """Write one input's report into ``directory`` under a name no earlier report took; that name."""
+    from provenance.report import render_html
+
+    stem = re.sub(r"[^\w.-]+", "_", Path(name).stem)[:80] or "stdin"
+    taken = {file for _, file, _ in written} | {"index.html"}
+    file = f"{stem}.html"
+    number = 2
+    while file in taken:
+        file, number = f"{stem}-{number}.html", number + 1
+    directory.mkdir(parents=True, exist_ok=True)
+    write_atomic(directory / file, render_html(result, text, name).encode("utf-8"))
+    return file
+
+
+def _write_index(directory: Path, written: Sequence[tuple[str, str, ArticleScore]]) -> None:
+    """index.html: one row per report, riskiest first, linking to it."""
+    from html import escape
+    from urllib.parse import quote
+
+    rows = "".join(
+        f"<tr><td><a href=\"{quote(file)}\">{escape(name)}</a></td><td>{result.risk:.2f}</td>"
+        f"<td>{result.level}</td><td>{len(result.flagged)}</td></tr>"
+        for name, file, result in sorted(written, key=lambda row: -row[2].risk)
+    )
+    page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>provenance reports</title>"
+            "<style>body{font:15px system-ui,sans-serif;margin:2em}td,th{padding:2px 10px;text-align:left}</style>"
+            "</head><body><h1>provenance reports</h1><table><tr><th>input</th><th>risk</th><th>level</th>"
+            f"<th>flagged sentences</th></tr>{rows}</table></body></html>\n")
+    write_atomic(directory / "index.html", page.encode("utf-8"))
 
 
 def format_text(name: str, result: ArticleScore, shown: set[str], threshold: float, colour: bool) -> str:
@@ -351,7 +523,7 @@ def format_text(name: str, result: ArticleScore, shown: set[str], threshold: flo
     lines = [f"== {printable(name)}"]
     for sentence in result.sentences:
         flags = [
-            label for label in sentence.flags
+            label for label in sentence.labels
             if label in shown and sentence.probabilities[label] >= threshold
         ]
         if not flags:
@@ -398,10 +570,10 @@ def _flat(text: str) -> str:
     return printable(text.replace("\r\n", " ").replace("\n", " "))
 
 
-def _parse_labels(value: str | None) -> set[str]:
-    """Check ``--labels`` against the taxonomy."""
+def _parse_labels(value: str | None) -> set[str] | None:
+    """Check ``--labels`` against the taxonomy; None when not given."""
     if value is None:
-        return set(LABELS)
+        return None
     chosen = {label.strip() for label in value.split(",") if label.strip()}
     unknown = chosen - set(LABELS)
     if unknown:
@@ -409,17 +581,44 @@ def _parse_labels(value: str | None) -> set[str]:
     return chosen
 
 
-ARTICLE_SUFFIXES: Final = frozenset({".txt", ".html", ".htm"})
+ARTICLE_SUFFIXES: Final = frozenset({".txt"})
+HTML_SUFFIXES: Final = frozenset({".html", ".htm", ".xhtml"})
 
 
-def _read_inputs(paths: Sequence[str], encoding: str, max_chars: int) -> Iterator[tuple[str, str]]:
-    """Yield (name, text) for stdin, files and every .txt/.html file in directories, read alike."""
+class _Source:
+    """One input named on the command line: a file, standard input (``path`` None), or a path that
+    could not be expanded (``problem``), reported when it is its turn."""
+
+    def __init__(self, name: str, path: Path | None, problem: str | None = None) -> None:
+        self.name = name
+        self.path = path
+        self.problem = problem
+
+    def load(self, encoding: str, max_chars: int) -> str:
+        """The text, read as every input is read; a :class:`_UsageError` naming the input otherwise."""
+        if self.problem is not None:
+            raise _UsageError(f"provenance: {self.name}: {self.problem}")
+        path = self.path
+        if path is None:
+            return _text(self.name, lambda limit: read_stream_limited(_stdin(), limit), encoding, max_chars)
+        if path.suffix.lower() in HTML_SUFFIXES:
+            raise _UsageError(f"provenance: {self.name}: HTML is not scored (markup and scripts would be read as "
+                              "prose); save the article's text as .txt and score that")
+        return _text(self.name, lambda limit: read_limited(path, limit), encoding, max_chars)
+
+
+def _sources(paths: Sequence[str], stdin_name: str = "-") -> list[_Source]:
+    """Every input the command line names, in order; paths that name nothing become failed sources."""
+    sources = []
     for raw in paths:
         if raw == "-":
-            yield "<stdin>", _text("<stdin>", lambda limit: read_stream_limited(_stdin(), limit), encoding, max_chars)
+            sources.append(_Source(stdin_name, None))
             continue
-        for file in _files_for(raw):
-            yield str(file), _text(str(file), lambda limit: read_limited(file, limit), encoding, max_chars)
+        try:
+            sources.extend(_Source(str(file), file) for file in _files_for(raw))
+        except _UsageError as error:
+            sources.append(_Source(raw, None, str(error).removeprefix(f"provenance: {raw}: ")))
+    return sources
 
 
 def _stdin() -> Any:
@@ -431,7 +630,10 @@ def _stdin() -> Any:
 
 
 def _text(name: str, read: Callable[[int], bytes], encoding: str, max_chars: int) -> str:
-    """Read (never more than ``max_chars`` can need), decode strictly, translate newlines, check length."""
+    """Read (never more than ``max_chars`` can need), decode strictly, drop a BOM, check length.
+
+    Line ends are kept as they are (CRLF stays CRLF), so offsets index the decoded text as read.
+    """
     limit = _MAX_BYTES_PER_CHAR * max_chars
     try:
         data = read(limit)
@@ -451,7 +653,7 @@ def _text(name: str, read: Callable[[int], bytes], encoding: str, max_chars: int
             f"provenance: {name}: not {shown} text (byte 0x{data[error.start]:02x} at offset {error.start:,}); "
             "convert it to UTF-8, or name its encoding with --encoding"
         ) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")  # universal newlines, as Python's open() reads
+    text = text.removeprefix("\ufeff")  # a byte-order mark is not article text, whatever the encoding
     if len(text) > max_chars:
         raise _UsageError(f"provenance: {name}: {len(text):,} characters, over --max-chars {max_chars:,}; "
                           "raise --max-chars or split the text")
@@ -468,7 +670,7 @@ def _files_for(raw: str) -> list[Path]:
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
         if not files:
-            raise _UsageError(f"provenance: {raw}: no .txt, .html or .htm files in this directory")
+            raise _UsageError(f"provenance: {raw}: no .txt files in this directory")
         return files
     if path.exists():
         return [path]

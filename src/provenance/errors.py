@@ -100,7 +100,15 @@ class TrainingDataError(FileLineError):
 
 
 class RulesError(FileLineError):
-    """A house-rules file has a problem."""
+    """House rules have a problem: ``path:line: problem`` for a file; rules built in code (``path``
+    :data:`IN_CODE`) have no file or line to name, so their message says where they came from instead."""
+
+    IN_CODE = "<rules>"
+
+    def __init__(self, path: Path | str, line: int, problem: str) -> None:
+        super().__init__(path, line, problem)
+        if str(path) == self.IN_CODE:
+            self.args = (f"house rules given in code (HouseRules.create or HouseRules(...)): {problem}",)
 
 
 def _preview(value: object, limit: int = 40) -> str:

@@ -10,9 +10,11 @@ from provenance.results import ArticleScore
 
 
 def to_frame(results: Iterable[ArticleScore]) -> Any:
-    """One row per sentence: article number, offsets, text, labels, every probability, cue words.
+    """One row per sentence: article number, offsets, text, labels, every probability, cues.
 
-    Needs pandas (``pip install pandas``); raises ``ImportError`` saying so otherwise.
+    ``labels`` is a list of label ids and ``cues`` a list of ``{"label", "text", "start", "end",
+    "weight"}`` dicts (list columns, so ``frame.explode("cues")`` gives one row per cue and nothing is
+    joined into a string that would need parsing back). Needs pandas (``pip install pandas``).
     """
     try:
         import pandas as pd
@@ -24,9 +26,9 @@ def to_frame(results: Iterable[ArticleScore]) -> Any:
             "start": sentence.start,
             "end": sentence.end,
             "text": sentence.text,
-            "labels": ",".join(sentence.labels),
+            "labels": list(sentence.labels),
             **{f"p_{label}": sentence.probabilities[label] for label in LABELS},
-            "cues": "; ".join(f"{cue.label}: {cue.text}" for cue in sentence.cues),
+            "cues": [cue.model_dump() for cue in sentence.cues],
             "article_risk": result.risk,
             "article_level": result.level,
         }

@@ -19,12 +19,18 @@ LabelId = Literal[
 
 
 class LabelInfo(NamedTuple):
-    """What a label means and how it is drawn."""
+    """What a label means and how it is drawn.
+
+    ``colour`` is a light tint of the Okabe-Ito palette, told apart under the common colour-vision
+    deficiencies and at least 4.5:1 against the report's near-black text (WCAG AA); ``tag`` is the
+    second channel, printed beside every highlight so no reader depends on colour alone.
+    """
 
     id: LabelId
     kind: Literal["flag", "positive"]
     definition: str
     colour: str
+    tag: str
 
 
 LABEL_INFO: Final[tuple[LabelInfo, ...]] = (
@@ -32,43 +38,50 @@ LABEL_INFO: Final[tuple[LabelInfo, ...]] = (
         "anonymous_source",
         "flag",
         "credited to a specific person, or a small counted set, whose identity is withheld",
-        "#f4a261",
+        "#e28e4c",
+        "ANON",
     ),
     LabelInfo(
         "vague_attribution",
         "flag",
         "credited to an unspecified group or impersonal voice nobody could identify or check",
-        "#e9c46a",
+        "#f4ec7b",
+        "VAGUE",
     ),
     LabelInfo(
         "exclusive_access",
         "flag",
         "the writer, outlet or a source claims privileged or insider access as the basis",
-        "#e76f51",
+        "#eebc4c",
+        "EXCL",
     ),
     LabelInfo(
         "leaked_document",
         "flag",
         "rests on leaked, internal, confidential, classified or unpublished documents or messages",
-        "#d62828",
+        "#dba1c1",
+        "LEAK",
     ),
     LabelInfo(
         "closed_channel",
         "flag",
         "travelled through a closed, private, encrypted or restricted channel or meeting",
-        "#9d4edd",
+        "#4c9cc9",
+        "CLOSED",
     ),
     LabelInfo(
         "unverified_claim",
         "flag",
         "the text itself signals the claim is unconfirmed, speculative, alleged or without evidence",
-        "#577590",
+        "#89caf0",
+        "UNVER",
     ),
     LabelInfo(
         "on_record",
         "positive",
         "credited to a named person, a named organisation speaking officially, or a public record",
-        "#2a9d8f",
+        "#4cbb9d",
+        "REC",
     ),
 )
 

@@ -39,14 +39,15 @@ class Scorer:
             raise ValueError(
                 f"The 'max_chars' parameter of Scorer must be a positive int. Got {max_chars!r} instead."
             )
-        if rules is not None and not isinstance(rules, HouseRules):
-            raise InputTypeError(
-                f"The 'rules' parameter of Scorer must be a HouseRules. Got {type(rules).__name__} instead. "
-                "Build one with provenance.load_rules(path) or HouseRules.create(cues=..., disable=...)."
-            )
+        _check_rules(rules, "Scorer")
         self._model = model
         self.max_chars = max_chars
         self.rules = rules
+
+    def __repr__(self) -> str:
+        """What scores: the model (without loading the shipped one), the length limit and the rules."""
+        model = "shipped (not loaded yet)" if self._model is None else self._model.version
+        return f"Scorer(model={model!r}, max_chars={self.max_chars}, rules={self.rules!r})"
 
     @classmethod
     def from_directory(
@@ -139,6 +140,7 @@ def score(text: str, *, max_chars: int = DEFAULT_MAX_CHARS, rules: HouseRules | 
     >>> result.sentences[0].cues[0].text
     'Sources say'
     """
+    _check_rules(rules, "provenance.score")
     return _default_scorer(max_chars, rules).score(text)
 
 
@@ -152,6 +154,21 @@ def score_many(
     which loads the model once.
     """
     return _default_scorer(max_chars, rules).score_many(texts, n_jobs=n_jobs)
+
+
+def _check_rules(rules: object, caller: str) -> None:
+    """``rules`` is None or a HouseRules; a path gets told how to load it, naming the function called."""
+    if rules is None or isinstance(rules, HouseRules):
+        return
+    if isinstance(rules, (str, Path)):
+        raise InputTypeError(
+            f"The 'rules' parameter of {caller} takes loaded house rules, not a path ({str(rules)!r}). "
+            f"Load the file first: rules=provenance.load_rules({str(rules)!r})."
+        )
+    raise InputTypeError(
+        f"The 'rules' parameter of {caller} must be a HouseRules. Got {type(rules).__name__} instead. "
+        "Build one with provenance.load_rules(path) or HouseRules.create(cues=..., disable=...)."
+    )
 
 
 def _sentence_row(text: str, start: int, end: int, predictions: Predictions, i: int) -> dict[str, object]:

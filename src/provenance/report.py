@@ -15,49 +15,64 @@ from provenance.labels import LABEL_INFO
 from provenance.results import ArticleScore, SentenceScore
 
 _COLOURS: Final = {info.id: info.colour for info in LABEL_INFO}
-_STYLE: Final = """
-body{font:16px/1.6 Georgia,serif;max-width:46em;margin:2em auto;padding:0 1em;color:#222}
-header{font-family:system-ui,sans-serif;border-bottom:1px solid #ccc;margin-bottom:1.5em}
-.risk{font-size:1.4em;font-weight:bold}.level-high{color:#b00020}.level-medium{color:#b36b00}
-.level-low{color:#2a7d4f}.legend span,.badge{display:inline-block;font:12px system-ui,sans-serif;
-padding:1px 6px;margin:2px;border-radius:3px;color:#111}
-.sentence.flagged{border-bottom:2px dotted #999}.sentence:hover{background:#f3f3f3}
-mark{padding:0 2px;border-radius:2px;color:#111}.badges{white-space:nowrap}
-.source{text-decoration:underline 2px;text-underline-offset:3px}.source.checkable{text-decoration-style:solid}
-.source.unchecked{text-decoration-style:wavy}.frame-cue{font-weight:bold}
-.kind{font:11px system-ui,sans-serif;color:#555;vertical-align:super;margin-left:1px}
-table{font:13px system-ui,sans-serif;border-collapse:collapse}td,th{padding:2px 8px}
-"""
+_TAGS: Final = {info.id: info.tag for info in LABEL_INFO}
+#: The one class every rule is scoped under, so the report's styles cannot reach a notebook around it.
+SCOPE: Final = "provenance-report"
+_RULES: Final = (
+    "{font:16px/1.7 Georgia,serif;max-width:46em;margin:2em auto;padding:0 1em;color:#111;background:#fff}",
+    " header{font-family:system-ui,sans-serif;border-bottom:1px solid #ccc;margin-bottom:1.5em}",
+    " h1{font-size:1.3em;margin:0 0 .3em}",
+    " .risk{font-size:1.4em;font-weight:bold}",
+    " .level-high{color:#a3001b}",
+    " .level-medium{color:#8a4b00}",
+    " .level-low{color:#1e6b40}",
+    " .legend{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;font:13px/1.4 system-ui,sans-serif}",
+    " .legend dt{white-space:nowrap}",
+    " .legend dd{margin:0;color:#333}",
+    " .swatch{padding:1px 6px;border-radius:3px;color:#111}",
+    " .count{color:#333}",
+    " article p{margin:0 0 1em}",
+    " mark{padding:0 2px;border-radius:2px;color:#111}",
+    " .tag{font:bold 10px system-ui,sans-serif;letter-spacing:.03em;color:#111;vertical-align:super;margin-left:2px}",
+    " .source{text-decoration:underline 2px;text-underline-offset:3px}",
+    " .source.checkable{text-decoration-style:solid}",
+    " .source.unchecked{text-decoration-style:wavy}",
+    " .frame-cue{font-weight:bold}",
+    " .kind{font:11px system-ui,sans-serif;color:#444;vertical-align:super;margin-left:1px}",
+)
+STYLE: Final = "".join(f".{SCOPE}{rule}" for rule in _RULES)
 
 
 def render_html(result: ArticleScore, text: str | None = None, title: str = "provenance report") -> str:
     """A full HTML document for one scored article; pass its ``text`` to keep paragraph breaks."""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>"
+        f"<title>{escape(title)}</title></head><body style=\"margin:0\">"
         f"{render_fragment(result, text, title)}</body></html>\n"
     )
 
 
 def render_fragment(result: ArticleScore, text: str | None = None, title: str = "provenance report") -> str:
-    """The report without the document shell (for Jupyter's ``_repr_html_``)."""
-    counts = "".join(
-        f"<tr><td><span class=\"badge\" style=\"background:{_COLOURS[label]}\">{label}</span></td>"
-        f"<td>{n}</td></tr>"
-        for label, n in result.counts.items()
-    )
-    legend = "".join(
-        f"<span style=\"background:{info.colour}\" title=\"{escape(info.definition)}\">{info.id}</span>"
-        for info in LABEL_INFO
-    )
+    """The report as one component, the same in the page and in Jupyter's ``_repr_html_``: its own
+    ``<style>``, every rule scoped under :data:`SCOPE`."""
     header = (
         f"<header><h1>{escape(title)}</h1>"
         f"<p class=\"risk level-{result.level}\">risk {result.risk:.2f} &middot; {result.level}</p>"
         f"<p>{len(result.sentences)} sentences, {len(result.flagged)} flagged; model {escape(result.model_version)}</p>"
-        f"<table><tr><th>label</th><th>sentences</th></tr>{counts}</table>"
-        f"<p class=\"legend\">{legend}</p></header>"
+        f"{_legend(result)}</header>"
     )
-    return header + "<article><p>" + _body(result, text) + "</p></article>"
+    return (f"<div class=\"{SCOPE}\"><style>{STYLE}</style>{header}"
+            f"<article><p>{_body(result, text)}</p></article></div>")
+
+
+def _legend(result: ArticleScore) -> str:
+    """Each label once: its colour and tag, how many sentences carry it, and what it means."""
+    rows = "".join(
+        f"<dt><span class=\"swatch\" style=\"background:{info.colour}\">{info.tag}</span> {info.id} "
+        f"<span class=\"count\">({result.counts.get(info.id, 0)})</span></dt><dd>{escape(info.definition)}</dd>"
+        for info in LABEL_INFO
+    )
+    return f"<dl class=\"legend\">{rows}</dl>"
 
 
 def _body(result: ArticleScore, text: str | None) -> str:
@@ -80,8 +95,8 @@ def _gap(whitespace: str) -> str:
 
 def _sentence(sentence: SentenceScore) -> str:
     """One sentence: hover text with every probability, label cues highlighted, attribution sources
-    underlined (solid when checkable, wavy otherwise) with their kind, frame cues in bold, and label
-    badges beside it."""
+    underlined (solid when checkable, wavy otherwise) with their kind, frame cues in bold. No badges
+    between sentences: a cue's label tag follows it, and every probability is in the hover text."""
     tooltip = "; ".join(f"{label} {p:.2f}" for label, p in sentence.probabilities.items())
     flagged = " flagged" if sentence.flags else ""
     text = sentence.text
@@ -112,19 +127,16 @@ def _sentence(sentence: SentenceScore) -> str:
                 f"<mark class=\"cue\" data-label=\"{marked.label}\" style=\"background:{_COLOURS[marked.label]}\" "
                 f"title=\"{marked.label} (weight {marked.weight:.2f})\">{piece}</mark>"
             )
+            if end == marked.end - base:
+                piece += f"<span class=\"tag\">{_TAGS[marked.label]}</span>"
         pieces.append(piece)
         if end in ends_source:
             pieces.append(f"<span class=\"kind\">{ends_source[end].replace('_', ' ')}</span>")
-    badges = "".join(
-        f"<span class=\"badge\" style=\"background:{_COLOURS[label]}\">{label} {sentence.probabilities[label]:.2f}</span>"
-        for label in sentence.labels
-    )
     body = "".join(pieces).replace("\n", "<br>")
-    badge_html = f" <span class=\"badges\">{badges}</span>" if badges else ""
     return (
         f"<span class=\"sentence{flagged}\" data-start=\"{sentence.start}\" data-end=\"{sentence.end}\" "
-        f"title=\"{escape(tooltip)}\">{body}</span>{badge_html}"
+        f"title=\"{escape(tooltip)}\">{body}</span>"
     )
 
 
-__all__ = ["render_fragment", "render_html"]
+__all__ = ["SCOPE", "STYLE", "render_fragment", "render_html"]

@@ -148,6 +148,13 @@ class ArticleScore(BaseModel):
             return exact
         return cls.model_validate_json(data)
 
+    def __repr__(self) -> str:
+        """One short line: risk, level, sentence and flag counts, the labels found; the full data is in
+        ``to_json()`` and the fields."""
+        found = ", ".join(f"{label}={n}" for label, n in self.counts.items() if n) or "none"
+        return (f"ArticleScore(risk={self.risk:.2f}, level={self.level!r}, sentences={len(self.sentences)}, "
+                f"flagged={len(self.flagged)}, labels: {found})")
+
     def _repr_html_(self) -> str:
         """Jupyter shows the highlighted report inline."""
         from provenance.report import render_fragment  # the report is periphery: import it only here

@@ -50,7 +50,7 @@ MAX_PHRASES: Final = 2_000
 MAX_PHRASE_CHARS: Final = 200
 MAX_TOTAL_CHARS: Final = 20_000
 MAX_FILE_BYTES: Final = 1 << 20
-_SOURCE_IN_CODE: Final = "<rules>"
+_SOURCE_IN_CODE: Final = RulesError.IN_CODE
 
 
 @dataclass(frozen=True)
@@ -73,10 +73,14 @@ class HouseRules:
 
     @classmethod
     def create(
-        cls, cues: Mapping[str, Sequence[str]] | None = None, disable: Sequence[str] = ()
+        cls, cues: Mapping[str, Sequence[str]] | None = None, disable: str | Sequence[str] = ()
     ) -> HouseRules:
-        """Check label ids and phrases given in code; raise ``RulesError`` naming the problem."""
-        return _validated(cues or {}, disable, _Lines(_SOURCE_IN_CODE))
+        """Check label ids and phrases given in code; raise ``RulesError`` naming the problem.
+
+        ``disable`` may be one label id as a plain string (``disable="on_record"``): a string is never
+        read as a sequence of one-letter labels.
+        """
+        return _validated(cues or {}, (disable,) if isinstance(disable, str) else disable, _Lines(_SOURCE_IN_CODE))
 
     def apply(self, sentences: Sequence[str], predictions: Predictions) -> Predictions:
         """Add house-rule cues and labels, then drop disabled labels everywhere."""

@@ -14,7 +14,12 @@ from provenance.training.corpus import LabelledSentence
 
 
 def evaluate(scorer: Scorer, sentences: Sequence[LabelledSentence]) -> list[LabelReport]:
-    """Per-label precision/recall/F1 of ``scorer`` on sentences, each scored as it stands."""
+    """Per-label precision/recall/F1 of ``scorer`` on sentences, each scored as it stands.
+
+    Raises ``ValueError`` for no sentences: all-zero scores would read as a model that fails.
+    """
+    if not sentences:
+        raise ValueError("evaluate() needs at least one labelled sentence; got none (is the file empty?)")
     texts = [s.text for s in sentences]
     predictions = predict(texts, scorer.model)
     if scorer.rules is not None:

@@ -41,8 +41,13 @@ def per_label_report(truth: np.ndarray, predicted: np.ndarray) -> list[LabelRepo
 
 
 def macro_f1(rows: list[LabelReport]) -> float:
-    """Unweighted mean F1 over labels."""
-    return float(np.mean([row.f1 for row in rows]))
+    """Unweighted mean F1 over the labels that occur in the data (support > 0).
+
+    A label with no gold sentences has no recall to measure, so counting it as F1 0 would only
+    measure the data set's coverage; when no label occurs at all, the mean is over every label.
+    """
+    supported = [row.f1 for row in rows if row.support] or [row.f1 for row in rows]
+    return float(np.mean(supported))
 
 
 def format_table(rows: list[LabelReport]) -> str:
@@ -50,7 +55,8 @@ def format_table(rows: list[LabelReport]) -> str:
     lines = ["| label | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
     for row in rows:
         lines.append(f"| {row.label} | {row.precision:.3f} | {row.recall:.3f} | {row.f1:.3f} | {row.support} |")
-    lines.append(f"| **macro** | | | **{macro_f1(rows):.3f}** | |")
+    supported = sum(1 for row in rows if row.support)
+    lines.append(f"| **macro** ({supported} of {len(rows)} labels with support) | | | **{macro_f1(rows):.3f}** | |")
     return "\n".join(lines)
 
 
