@@ -38,7 +38,7 @@ def reference_texts() -> Iterator[tuple[str, str]]:
     for path, body in zip(articles, bodies):
         yield f"{path.parent.name}/{path.name}", body
     yield "all articles joined", "\n\n".join(bodies)  # more sentences than one featuriser chunk
-    sentences = _labelled_sentences()
+    sentences = labelled_sentences()
     for n, text in enumerate(sentences[::SENTENCE_STRIDE]):
         yield f"sentence {n * SENTENCE_STRIDE}", text
     rng = random.Random(11)
@@ -47,7 +47,7 @@ def reference_texts() -> Iterator[tuple[str, str]]:
         yield f"mixed {n}", " ".join(parts) if n % 2 else "".join(parts)
 
 
-def _labelled_sentences() -> list[str]:
+def labelled_sentences() -> list[str]:
     """The texts of the shipped labelled data, file by file."""
     folder = ROOT / "src" / "provenance" / "data" / "sentences"
     return [
