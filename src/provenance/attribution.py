@@ -226,12 +226,14 @@ class AttributionLexicon:
         for start, end in matches:
             i = bisect_right(starts, start) - 1
             offset = starts[i]
-            words = tokenised.get(i)
-            if words is None:
-                words = tokenised[i] = _Words(sentences[i])
-            frame = _read_frame(self, words, start - offset, end - offset)
+            frame = _sourceless(self, sentences[i], start - offset, end - offset)
             if frame is None:
-                frame = _shared_subject(self, words, start - offset, end - offset, found[i])
+                words = tokenised.get(i)
+                if words is None:  # tokens only for sentences where a source is looked for
+                    words = tokenised[i] = _Words(sentences[i])
+                frame = _read_frame(self, words, start - offset, end - offset)
+                if frame is None:
+                    frame = _shared_subject(self, words, start - offset, end - offset, found[i])
             if frame is not None:
                 found[i].append(frame)
         return [_drop_redundant(frames) for frames in found]
@@ -288,13 +290,22 @@ def _lowered(key: str, document: dict[str, Any]) -> frozenset[str]:
     return frozenset(word.lower() for word in document[key])
 
 
+def _sourceless(lex: AttributionLexicon, sentence: str, cue_start: int, cue_end: int) -> RawFrame | None:
+    """The frame of a cue that takes no source ("it is understood") or is capitalised mid-sentence,
+    read without tokens; None for every other cue."""
+    cue = sentence[cue_start:cue_end].lower()
+    cue_class, side, _ = lex.cue_classes.get(cue, ("speech", "left", cue))
+    if side == "none" or (cue_start > 0 and sentence[cue_start].isupper() and cue_class != "according"):
+        return RawFrame(cue_start, cue_end, cue_class, -1, -1, "none", "none", False, "", False)
+    return None
+
+
 def _read_frame(lex: AttributionLexicon, words: _Words, cue_start: int, cue_end: int) -> RawFrame | None:
-    """Find the source of the cue at ``cue_start:cue_end`` and its kind; None when it sources nothing."""
+    """Find the source of the cue at ``cue_start:cue_end`` (one :func:`_sourceless` leaves) and its
+    kind; None when it sources nothing."""
     sentence = words.sentence
     cue = sentence[cue_start:cue_end].lower()
     cue_class, side, lemma = lex.cue_classes.get(cue, ("speech", "left", cue))
-    if side == "none" or (cue_start > 0 and sentence[cue_start].isupper() and cue_class != "according"):
-        return RawFrame(cue_start, cue_end, cue_class, -1, -1, "none", "none", False, "", False)
     left = words.before(cue_start)
     right = words.after(cue_end)
     if left and left[-1].text.endswith(("'s", "\u2019s")) or (left and left[-1].low in {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "these", "those"}):

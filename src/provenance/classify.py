@@ -18,7 +18,7 @@ import numpy as np
 from provenance.attribution import Frame, default_lexicon, frame_features, is_checkable
 from provenance.columns import ColumnTables, Featured, featurise_columns, tables_for
 from provenance.cues import CueMatch, Lexicon
-from provenance.features import _TOKEN, Extracted, Matrix, _normalise, extract
+from provenance.features import _TOKEN, Extracted, Matrix, extract
 from provenance.labels import LABEL_INDEX, LABELS, POSITIVE, LabelId
 from provenance.modelfile import Model
 
@@ -226,37 +226,33 @@ class _Spans:
     def __init__(self, featured: Featured, tables: ColumnTables) -> None:
         self._featured = featured
         self._tables = tables
+        self._first_token: list[int] = featured.first_token.tolist()
+        self._wordy: list[int] = featured.wordy.tolist()
         self._families: dict[str, list[int]] = {}
         self._token_spans: dict[int, list[tuple[int, int]]] = {}
 
     def of(self, sentence: int, column: int) -> tuple[int, int] | None:
         """The span of the first occurrence of ``column``'s feature, minus punctuation at either edge
         (None when no word is left): a cue shown to an editor is words, not the comma before them."""
-        featured = self._featured
         family, width = self._tables.family(column)
         columns = self._families.get(family)
         if columns is None:
-            columns = self._families[family] = featured.families[family].tolist()
-        first, end = int(featured.first_token[sentence]), int(featured.first_token[sentence + 1])
-        low = columns.index(column, first, end - width + 1) - first
+            columns = self._families[family] = self._featured.families[family].tolist()
+        first, end = self._first_token[sentence], self._first_token[sentence + 1]
+        low = columns.index(column, first, end - width + 1)
         high = low + width - 1
-        tokens = featured.tokens[sentence]
-        while low <= high and not _is_word(tokens[low]):
+        wordy = self._wordy
+        while low <= high and not wordy[low]:
             low += 1
-        while high >= low and not _is_word(tokens[high]):
+        while high >= low and not wordy[high]:
             high -= 1
         if low > high:
             return None
         spans = self._token_spans.get(sentence)
         if spans is None:
-            spans = self._token_spans[sentence] = list(map(_SPAN, _TOKEN.finditer(featured.sentences[sentence])))
-        return spans[low][0], spans[high][1]
-
-
-def _is_word(token: str) -> bool:
-    """Whether a token has a letter or digit once normalised (as the word feature reads it)."""
-    low = token.lower() if token[0].isalpha() else _normalise(token)
-    return any(character.isalnum() for character in low)
+            text = self._featured.sentences[sentence]
+            spans = self._token_spans[sentence] = list(map(_SPAN, _TOKEN.finditer(text)))
+        return spans[low - first][0], spans[high - first][1]
 
 
 def can_cue(feature: str) -> bool:

@@ -37,8 +37,8 @@ from provenance.features import (
 from provenance.modelfile import Model
 
 # Columns of a token description (one row of ``_TokenTable``).
-LOW, UNIGRAM, PREFIX, SHAPE, FIRST_SHAPE, STREAM, KIND, CLASS = range(8)
-_WIDTH: Final = 8
+LOW, UNIGRAM, PREFIX, SHAPE, FIRST_SHAPE, STREAM, KIND, CLASS, WORDY = range(9)
+_WIDTH: Final = 9
 #: Distinct tokens remembered per model before the cache starts afresh (about 8 MB of descriptions).
 MAX_CACHED_TOKENS: Final = 1 << 17
 _PLACEHOLDERS: Final = ("C", "A")
@@ -93,7 +93,7 @@ class ColumnTables:
         return ordered
 
     def describe(self, tokens: list[str]) -> np.ndarray:
-        """(len(tokens), 8) descriptions: see the column names at the top of this module."""
+        """(len(tokens), 9) descriptions: see the column names at the top of this module."""
         return self._tokens.rows(tokens)
 
     def _describe(self, token: str) -> tuple[int, ...]:
@@ -117,6 +117,7 @@ class ColumnTables:
             low_id if kind is None else self.words[kind],
             -1 if kind is None else self._class_index[kind],
             -1 if kind is None else get("k:" + kind, -1),
+            any(character.isalnum() for character in low),  # a word, not punctuation: may edge a cue
         )
 
     def family(self, column: int) -> tuple[str, int]:
@@ -219,6 +220,7 @@ class Featured:
     sentences: Sequence[str]
     tokens: list[list[str]]  # each sentence's tokens, as ``features._TOKEN`` finds them
     first_token: np.ndarray  # (n_sentences + 1,): where each sentence's tokens start in the chunk
+    wordy: np.ndarray  # per chunk token: whether it has a letter or digit once normalised
     families: dict[str, np.ndarray]  # family -> column of the n-gram starting at each chunk token, or -1
     hits: list[list[CueMatch]]
 
@@ -236,7 +238,7 @@ def featurise_columns(
     word_rows, word_columns = _word_entries(families, rows)
     structural = _structural(hits, frame_features, described, rows, tables)
     matrix = tfidf_matrix(len(sentences), (word_rows, word_columns), structural, tables.idf)
-    return Featured(matrix, sentences, tokens, first_token, families, hits)
+    return Featured(matrix, sentences, tokens, first_token, described[:, WORDY], families, hits)
 
 
 def _families(
