@@ -98,3 +98,20 @@ def test_training_and_scoring_features_match() -> None:
         np.testing.assert_allclose(actual, row, rtol=1e-12, atol=1e-12)
     hits = model.lexicon.find_many(texts)
     assert hits == [model.lexicon.find(text) for text in texts]
+
+
+def test_lexicon_families_equal_a_search_of_each_sentence() -> None:
+    """The one-scan-per-pattern family finder picks what searching every sentence with every pattern picks."""
+    from importlib import resources
+
+    from provenance.training.families import _lexicon_families, _patterns
+
+    texts = [s.text for s in read_corpus([default_data_directory()]).sentences][::3]
+    texts += ["sources said", "", "Sources say\nan insider said", "said sources"]
+    patterns = _patterns((resources.files("provenance") / "data" / "lexicon.json").read_bytes())
+
+    def searched(text: str) -> str | None:
+        hits = [(match.start(), n) for n, (_, p) in enumerate(patterns) if (match := p.search(text)) is not None]
+        return patterns[min(hits)[1]][0] if hits else None
+
+    assert _lexicon_families(texts, patterns) == [searched(text) for text in texts]
