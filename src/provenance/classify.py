@@ -85,12 +85,28 @@ def _predict_chunk(sentences: Sequence[str], frames: Sequence[tuple[Frame, ...]]
     hits = model.lexicon.find_many(sentences)
     features = [frame_features(sentence_frames, len(s)) for s, sentence_frames in zip(sentences, frames)]
     featured = featurise_columns(sentences, hits, features, tables)
-    matrix = featured.matrix
+    contributions, probabilities = score_matrix(featured.matrix, model)
+    return labels_and_cues(featured, frames, contributions, probabilities, model, tables)
+
+
+def score_matrix(matrix: Matrix, model: Model) -> tuple[np.ndarray, np.ndarray]:
+    """Each stored entry's share of every label's log-odds, and the calibrated probabilities."""
     contributions = model.weights[matrix.indices] * matrix.data[:, None]
-    probabilities = calibrated_probabilities(log_odds(matrix, contributions, model), model)
+    return contributions, calibrated_probabilities(log_odds(matrix, contributions, model), model)
+
+
+def labels_and_cues(
+    featured: Featured,
+    frames: Sequence[tuple[Frame, ...]],
+    contributions: np.ndarray,
+    probabilities: np.ndarray,
+    model: Model,
+    tables: ColumnTables,
+) -> Predictions:
+    """Labels over threshold that a cue explains (and, for ``on_record``, a checkable frame backs)."""
     rows, ks = flagged(probabilities, model.thresholds, frames)
-    labels: list[list[LabelId]] = [[] for _ in sentences]
-    cues: list[list[CueSpan]] = [[] for _ in sentences]
+    labels: list[list[LabelId]] = [[] for _ in featured.sentences]
+    cues: list[list[CueSpan]] = [[] for _ in featured.sentences]
     for i, k, label_cues in zip(rows, ks, select_cues(featured, contributions, rows, ks, model, tables)):
         if label_cues:  # no cue, no flag: every label shown comes with the words behind it
             labels[i].append(LABELS[k])

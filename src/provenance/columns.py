@@ -213,15 +213,35 @@ def tables_for(model: Model) -> ColumnTables:
 
 
 @dataclass(frozen=True)
+class Tokens:
+    """A chunk of sentences as tokens, each described (see :meth:`ColumnTables.describe`)."""
+
+    sentences: Sequence[str]
+    tokens: list[list[str]]  # each sentence's tokens, as ``features._TOKEN`` finds them
+    first_token: np.ndarray  # (n_sentences + 1,): where each sentence's tokens start in the chunk
+    rows: np.ndarray  # per chunk token: its sentence
+    described: np.ndarray
+
+
+@dataclass(frozen=True)
+class Entries:
+    """Every known feature of a chunk as matrix entries, before weighting."""
+
+    words: tuple[np.ndarray, np.ndarray]  # (row, column) of each word feature occurrence
+    structural: tuple[np.ndarray, np.ndarray, np.ndarray]  # (row, column, value), distinct per row
+    families: dict[str, np.ndarray]  # family -> column of the n-gram starting at each chunk token, or -1
+
+
+@dataclass(frozen=True)
 class Featured:
     """A chunk of sentences as a feature matrix, plus what it takes to point back at the words."""
 
     matrix: Matrix
     sentences: Sequence[str]
-    tokens: list[list[str]]  # each sentence's tokens, as ``features._TOKEN`` finds them
-    first_token: np.ndarray  # (n_sentences + 1,): where each sentence's tokens start in the chunk
+    tokens: list[list[str]]
+    first_token: np.ndarray
     wordy: np.ndarray  # per chunk token: whether it has a letter or digit once normalised
-    families: dict[str, np.ndarray]  # family -> column of the n-gram starting at each chunk token, or -1
+    families: dict[str, np.ndarray]
     hits: list[list[CueMatch]]
 
 
@@ -229,16 +249,35 @@ def featurise_columns(
     sentences: Sequence[str], hits: list[list[CueMatch]], frame_features: Sequence[Sequence[str]], tables: ColumnTables
 ) -> Featured:
     """The feature matrix of a chunk of sentences, equal to ``vectorize(featurise(...))``."""
+    tokens = tokenise(sentences, tables)
+    entries = look_up(tokens, hits, frame_features, tables)
+    return weigh(tokens, entries, hits, tables)
+
+
+def tokenise(sentences: Sequence[str], tables: ColumnTables) -> Tokens:
+    """Tokens of every sentence (one C-level regex pass each) and their cached descriptions."""
     tokens = [_TOKEN.findall(sentence) for sentence in sentences]
     lengths = np.fromiter(map(len, tokens), np.int64, len(tokens))
     first_token = np.concatenate([[0], np.cumsum(lengths)])
     rows = np.repeat(np.arange(len(tokens), dtype=np.int64), lengths)
-    described = tables.describe(list(chain.from_iterable(tokens)))
-    families = _families(described, rows, first_token, tables)
-    word_rows, word_columns = _word_entries(families, rows)
-    structural = _structural(hits, frame_features, described, rows, tables)
-    matrix = tfidf_matrix(len(sentences), (word_rows, word_columns), structural, tables.idf)
-    return Featured(matrix, sentences, tokens, first_token, described[:, WORDY], families, hits)
+    return Tokens(sentences, tokens, first_token, rows, tables.describe(list(chain.from_iterable(tokens))))
+
+
+def look_up(
+    tokens: Tokens, hits: list[list[CueMatch]], frame_features: Sequence[Sequence[str]], tables: ColumnTables
+) -> Entries:
+    """The vocabulary columns of every word, lexicon, frame and class-pair feature of the chunk."""
+    families = _families(tokens.described, tokens.rows, tokens.first_token, tables)
+    words = _word_entries(families, tokens.rows)
+    structural = _structural(hits, frame_features, tokens.described, tokens.rows, tables)
+    return Entries(words, structural, families)
+
+
+def weigh(tokens: Tokens, entries: Entries, hits: list[list[CueMatch]], tables: ColumnTables) -> Featured:
+    """TF-IDF weights (and the structural values) as a matrix, with what cue spans need."""
+    matrix = tfidf_matrix(len(tokens.sentences), entries.words, entries.structural, tables.idf)
+    wordy = tokens.described[:, WORDY]
+    return Featured(matrix, tokens.sentences, tokens.tokens, tokens.first_token, wordy, entries.families, hits)
 
 
 def _families(
