@@ -1,10 +1,11 @@
 """One command: provenance next to a keyword baseline and an embedding baseline, on the same data.
 
-    python benchmarks/run.py [--quick] [--out benchmarks/results]
+    python benchmarks/run.py [--quick] [--out DIRECTORY]
 
-Prints a markdown table and writes results/latest.json, results/latest.md and PNG plots
-(reliability.png, scaling.png; matplotlib from the ``bench`` extra). Everything is measured on one
-core: the process pins itself to CPU 0 and every BLAS/torch pool to one thread.
+Prints a markdown table and writes latest.json, latest.md and PNG plots (reliability.png, scaling.png;
+matplotlib from the ``bench`` extra) to benchmarks/results, or with --quick to benchmarks/results/quick
+(never over the committed results), or to --out. Everything but the n_jobs comparison is measured on one
+core: the process pins itself to one CPU and every BLAS/torch pool to one thread.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import speed as provenance_speed
 from peers import minilm
 from peers.keyword import KeywordBaseline
 
@@ -242,28 +244,19 @@ def scaling(articles: list[dict[str, Any]], quick: bool) -> dict[str, Any]:
     return {"sentences": list(sizes), "seconds": [round(s, 6) for s in seconds], "growth_exponent": round(float(slope), 3)}
 
 
-def parallel_throughput(articles: list[dict[str, Any]], quick: bool) -> dict[str, float]:
-    """Articles/s through score_many with 1 and 2 joblib worker processes (run before pinning to one core)."""
-    texts = [a["text"] for a in articles] * (20 if quick else 60)
-    out = {}
-    for n_jobs in (1, 2):
-        list(provenance.score_many(texts[:40], n_jobs=n_jobs))  # start workers, load the model
-        start = time.perf_counter()
-        count = sum(1 for _ in provenance.score_many(texts, n_jobs=n_jobs))
-        out[f"n_jobs_{n_jobs}_articles_per_s"] = round(count / (time.perf_counter() - start), 1)
-    return out
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="fewer repeats, no 10,000-sentence run")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, no 10,000-sentence run; "
+                        "writes to benchmarks/results/quick unless --out is given")
+    parser.add_argument("--out", type=Path, help="where to write the results (default: benchmarks/results)")
     args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
+    out = args.out or ROOT / "benchmarks" / "results" / ("quick" if args.quick else "")
+    out.mkdir(parents=True, exist_ok=True)
     fixtures = load_fixtures()
-    parallel = parallel_throughput(fixtures, args.quick)
+    thousand = [fixtures[i % len(fixtures)]["text"] for i in range(1000)]
+    jobs = provenance_speed.jobs_comparison(thousand, 1 if args.quick else 3)
     if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+        os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
 
     corpus = read_corpus([default_data_directory()])
     fixture_texts = [s for a in fixtures for s in a["sentences"]]
@@ -284,13 +277,13 @@ def main() -> int:
 
     results: dict[str, Any] = {
         "machine": f"{cpu_name()} ({platform.machine()}), Python {platform.python_version()}, "
-        f"{os.cpu_count()} cores (1 used)",
+        f"{os.cpu_count()} cores (1 used, 2 for n_jobs=2)",
         "fixtures": {"articles": len(fixtures), "sentences": len(fixture_texts)},
         "held_out_split": {"groups": list(HELD_OUT_GROUPS), "sentences": len(split_texts)},
         "systems": {},
-        "score_many": parallel,
     }
     article = article_of_words(fixtures, 800)
+    results["speed"] = provenance_speed_figures(article, thousand, jobs, args.quick)
     curves = {}
     for system, _ in systems:
         print(f"== {system.name}", file=sys.stderr)
@@ -325,10 +318,24 @@ def main() -> int:
 
     table = render_table(results)
     print(table)
-    (args.out / "latest.md").write_text(table + "\n", encoding="utf-8")
-    (args.out / "latest.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    plot(results, curves, fixture_y, args.out)
+    (out / "latest.md").write_text(table + "\n", encoding="utf-8")
+    (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    plot(results, curves, fixture_y, out)
     return 0
+
+
+def provenance_speed_figures(article: str, thousand: list[str], jobs: dict[str, Any], quick: bool) -> dict[str, Any]:
+    """Latency against the floor, the stage table and batch throughput (one core), with the n_jobs runs."""
+    model = load_default_model()
+    provenance.Scorer(model).score(article)
+    return {
+        "article_words": len(article.split()),
+        "article_sentences": len(segment(article)),
+        "latency": provenance_speed.latency(model, article, 100 if quick else 1000),
+        "stages": provenance_speed.stage_table(model, article, 100 if quick else 500),
+        "batch": provenance_speed.batch_throughput(thousand, 1 if quick else 3),
+        "jobs": jobs,
+    }
 
 
 def render_table(results: dict[str, Any]) -> str:
@@ -341,7 +348,7 @@ def render_table(results: dict[str, Any]) -> str:
         ("mean Brier, fixtures", lambda e: f"{np.mean(list(e['fixtures']['brier'].values())):.3f}"),
         ("mean ECE, fixtures", lambda e: f"{np.mean(list(e['fixtures']['ece'].values())):.3f}"),
         ("sentences/s (1 core)", lambda e: f"{e['sentences_per_s']:,.0f}"),
-        ("MB/s (1 core)", lambda e: f"{e['mb_per_s']:.3f}"),
+        ("MB/s (1 core, score() per article)", lambda e: f"{e['mb_per_s']:.3f}"),
         ("800-word p50 / p95 ms", lambda e: f"{e['latency_800w_p50_ms']:.2f} / {e['latency_800w_p95_ms']:.2f}"),
         ("cold start s", lambda e: f"{e['cold_start_s']:.2f}"),
         ("peak RSS MB", lambda e: f"{e['peak_rss_mb']:.0f}"),
@@ -362,9 +369,8 @@ def render_table(results: dict[str, Any]) -> str:
     lines.append("Scaling (provenance): " + ", ".join(
         f"{n:,} sentences {s * 1000:.1f} ms" for n, s in zip(scale["sentences"], scale["seconds"])
     ) + f"; fitted growth exponent {scale['growth_exponent']} (1.0 = linear).")
-    many = results["score_many"]
-    lines.append(f"\nscore_many throughput: {many['n_jobs_1_articles_per_s']:,.0f} articles/s with n_jobs=1, "
-                 f"{many['n_jobs_2_articles_per_s']:,.0f} with n_jobs=2.")
+    lines.append("\nSpeed of provenance:\n")
+    lines += provenance_speed.render(results["speed"])
     if "speedup_vs_embedding" in results:
         lines.append(f"\nprovenance scores {results['speedup_vs_embedding']}x the embedding baseline's sentences/s.")
     lines.append(f"\nMachine: {results['machine']}.")

@@ -189,3 +189,20 @@ def test_a_fold_without_a_rare_label_does_not_crash_training(tmp_path: Path) -> 
     y = np.array([[1, 0], [1, 0], [0, 0], [0, 1]], dtype=np.int8)
     weights, bias = fit_linear(x[:3], y[:3], 1.0, 0)  # label 1 absent from these rows
     assert np.all(weights[:, 1] == 0.0) and bias[1] < 0
+
+
+def test_lexicon_families_equal_a_search_of_each_sentence() -> None:
+    """The one-scan-per-pattern family finder picks what searching every sentence with every pattern picks."""
+    from importlib import resources
+
+    from provenance.training.families import _lexicon_families, _patterns
+
+    texts = [s.text for s in read_corpus([default_data_directory()]).sentences][::3]
+    texts += ["sources said", "", "Sources say\nan insider said", "said sources"]
+    patterns = _patterns((resources.files("provenance") / "data" / "lexicon.json").read_bytes())
+
+    def searched(text: str) -> str | None:
+        hits = [(match.start(), n) for n, (_, p) in enumerate(patterns) if (match := p.search(text)) is not None]
+        return patterns[min(hits)[1]][0] if hits else None
+
+    assert _lexicon_families(texts, patterns) == [searched(text) for text in texts]

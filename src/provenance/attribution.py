@@ -18,12 +18,14 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import Any, Final, Literal, NamedTuple
 
 import re2
+
+from provenance.scan import find_spans
 
 SourceKind = Literal[
     "named_person",
@@ -68,6 +70,8 @@ _NP_FILLERS: Final = frozenset(
 _NUMBERS: Final = frozenset("two three four five six seven eight nine ten eleven twelve dozen handful couple pair trio".split())
 _SINGLE: Final = frozenset({"a", "an", "one", "another", "someone", "anyone"})
 _DEFINITE: Final = frozenset({"the", "that", "this", "these", "those"})
+_DETERMINERS: Final = _DEFINITE | _SINGLE
+_COUNTED_OF: Final = _NUMBERS | _SINGLE | {"some", "none", "each", "both", "all", "most", "many"}  # "two of them"
 _STOP_CAPITALS: Final = frozenset(
     """However But And Meanwhile Later Earlier Now Still Also Yet So Then Yesterday Today Tonight Last Next On In At
     According Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
@@ -135,6 +139,29 @@ class AttributionLexicon:
     word_classes: dict[str, str]  # lower-case word -> class name, for the featuriser
     sha256: str
 
+    @cached_property
+    def lexical(self) -> frozenset[str]:
+        """Nouns that name a kind of source: one set instead of eight lookups per word."""
+        return (self.role_singular | self.role_plural | self.groups | self.institutions | self.public_records
+                | self.documents | self.outlet_nouns | _SPOKESPEOPLE)
+
+    @cached_property
+    def phrase_words(self) -> frozenset[str]:
+        """Lower-case words that may sit inside a source phrase (see :func:`_allowed`)."""
+        return (self.modifiers | self.role_singular | self.role_plural | self.groups | self.institutions
+                | self.public_records | self.documents | self.secrecy | self.public_modifiers | self.outlet_nouns
+                | _PREPOSITIONS | _NP_FILLERS | _NUMBERS | frozenset(self.pronouns))
+
+    @cached_property
+    def outlet_first_words(self) -> frozenset[str]:
+        """The first word of every outlet name: no run of words starting otherwise can be one."""
+        return frozenset(outlet.split(" ")[0] for outlet in self.outlets)
+
+    @cached_property
+    def writer_pattern(self) -> re.Pattern[str]:
+        """Finds any writer phrase ("this newspaper") inside a lower-case text."""
+        return re.compile("|".join(re.escape(p) for p in sorted(self.writer_phrases)))
+
     @classmethod
     def from_documents(
         cls, cues: dict[str, Any], sources: dict[str, Any], records: dict[str, Any], word_class_lists: dict[str, Any], sha256: str
@@ -192,24 +219,21 @@ class AttributionLexicon:
 
     def find_many(self, sentences: Sequence[str]) -> list[list[RawFrame]]:
         """Frames of each sentence, from one scan over the sentences joined by newlines."""
-        joined = "\n".join(sentences)
         starts = list(accumulate((len(s) + 1 for s in sentences[:-1]), initial=0))
         found: list[list[RawFrame]] = [[] for _ in sentences]
-        try:
-            matches = [(m.start(), m.end()) for m in self.scanner.finditer(joined)]
-        except UnicodeEncodeError:  # lone surrogates: same length replacement keeps offsets
-            joined = _encodable(joined)
-            matches = [(m.start(), m.end()) for m in self.scanner.finditer(joined)]
+        matches = find_spans([self.scanner], "\n".join(sentences))[0]
         tokenised: dict[int, _Words] = {}
         for start, end in matches:
             i = bisect_right(starts, start) - 1
             offset = starts[i]
-            words = tokenised.get(i)
-            if words is None:
-                words = tokenised[i] = _Words(sentences[i])
-            frame = _read_frame(self, words, start - offset, end - offset)
+            frame = _sourceless(self, sentences[i], start - offset, end - offset)
             if frame is None:
-                frame = _shared_subject(self, words, start - offset, end - offset, found[i])
+                words = tokenised.get(i)
+                if words is None:  # tokens only for sentences where a source is looked for
+                    words = tokenised[i] = _Words(sentences[i])
+                frame = _read_frame(self, words, start - offset, end - offset)
+                if frame is None:
+                    frame = _shared_subject(self, words, start - offset, end - offset, found[i])
             if frame is not None:
                 found[i].append(frame)
         return [_drop_redundant(frames) for frames in found]
@@ -226,6 +250,12 @@ class _Tok(NamedTuple):
     text: str
     start: int  # relative to the sentence
     end: int
+    low: str  # text.lower(), made once per token
+
+
+_GROUP: Final = re.Match.group
+_START: Final = re.Match.start
+_END: Final = re.Match.end
 
 
 class _Words:
@@ -235,8 +265,12 @@ class _Words:
 
     def __init__(self, sentence: str) -> None:
         self.sentence = sentence
-        self.tokens = _tokens(sentence, 0, len(sentence))
-        self.starts = [tok.start for tok in self.tokens]
+        matches = list(_TOKEN.finditer(sentence))
+        self.starts = list(map(_START, matches))
+        # Built by C-level maps, without a Python call per token: a third of the stage's time before.
+        texts = list(map(_GROUP, matches))
+        columns = zip(texts, self.starts, map(_END, matches), map(str.lower, texts))
+        self.tokens = list(map(tuple.__new__, repeat(_Tok), columns))
 
     def before(self, position: int) -> list[_Tok]:
         """Up to :data:`_WINDOW_WORDS` tokens ending at or before ``position``."""
@@ -251,29 +285,34 @@ class _Words:
         return self.tokens[start : start + _WINDOW_WORDS]
 
 
-def _tokens(sentence: str, start: int, end: int) -> list[_Tok]:
-    return [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(sentence, start, end)]
-
-
 def _lowered(key: str, document: dict[str, Any]) -> frozenset[str]:
     """The words of one list of a lexicon document, lower-cased."""
     return frozenset(word.lower() for word in document[key])
 
 
+def _sourceless(lex: AttributionLexicon, sentence: str, cue_start: int, cue_end: int) -> RawFrame | None:
+    """The frame of a cue that takes no source ("it is understood") or is capitalised mid-sentence,
+    read without tokens; None for every other cue."""
+    cue = sentence[cue_start:cue_end].lower()
+    cue_class, side, _ = lex.cue_classes.get(cue, ("speech", "left", cue))
+    if side == "none" or (cue_start > 0 and sentence[cue_start].isupper() and cue_class != "according"):
+        return RawFrame(cue_start, cue_end, cue_class, -1, -1, "none", "none", False, "", False)
+    return None
+
+
 def _read_frame(lex: AttributionLexicon, words: _Words, cue_start: int, cue_end: int) -> RawFrame | None:
-    """Find the source of the cue at ``cue_start:cue_end`` and its kind; None when it sources nothing."""
+    """Find the source of the cue at ``cue_start:cue_end`` (one :func:`_sourceless` leaves) and its
+    kind; None when it sources nothing."""
     sentence = words.sentence
     cue = sentence[cue_start:cue_end].lower()
     cue_class, side, lemma = lex.cue_classes.get(cue, ("speech", "left", cue))
-    if side == "none" or (cue_start > 0 and sentence[cue_start].isupper() and cue_class != "according"):
-        return RawFrame(cue_start, cue_end, cue_class, -1, -1, "none", "none", False, "", False)
     left = words.before(cue_start)
     right = words.after(cue_end)
-    if left and left[-1].text.endswith(("'s", "\u2019s")) or (left and left[-1].text.lower() in {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "these", "those"}):
+    if left and left[-1].text.endswith(("'s", "\u2019s")) or (left and left[-1].low in {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "these", "those"}):
         return None  # a noun ("the claims", "Ruiz's report"), not a sourcing verb
-    if cue in _NOUN_LIKE and (right and right[0].text.lower() in _AFTER_NOUN or left and left[-1].text[0].isdigit()):
+    if cue in _NOUN_LIKE and (right and right[0].low in _AFTER_NOUN or left and left[-1].text[0].isdigit()):
         return None  # "the MLB report was released", "his claims of fraud": a noun, not a sourcing verb
-    if cue in _POST_MODIFIERS and right and right[0].text.lower() in {"by", "on", "in", "at", "to", "about", "last", "earlier"}:
+    if cue in _POST_MODIFIERS and right and right[0].low in {"by", "on", "in", "at", "to", "about", "last", "earlier"}:
         return None  # "figures published by the office": part of the source phrase, not a cue
     if side == "right":
         phrase = _phrase_right(lex, right, 0)
@@ -281,18 +320,18 @@ def _read_frame(lex: AttributionLexicon, words: _Words, cue_start: int, cue_end:
     i = len(left) - 1
     negated = False
     passive = False
-    while i >= 0 and left[i].text.lower() in _SKIP:
-        word = left[i].text.lower()
+    while i >= 0 and left[i].low in _SKIP:
+        word = left[i].low
         negated = negated or word in _NEGATIONS
         passive = passive or (word in _PASSIVE and i == len(left) - 1 or word in {"been", "being"})
         i -= 1
-    if i >= 1 and left[i].text.lower() == "to" and left[i - 1].text.lower() in _CONTROL:
-        negated = negated or left[i - 1].text.lower() in _NEGATIONS
+    if i >= 1 and left[i].low == "to" and left[i - 1].low in _CONTROL:
+        negated = negated or left[i - 1].low in _NEGATIONS
         i -= 2
-        while i >= 0 and left[i].text.lower() in _SKIP:
+        while i >= 0 and left[i].low in _SKIP:
             i -= 1
     if passive and cue in lex.participles:
-        if right and right[0].text.lower() == "by":
+        if right and right[0].low == "by":
             phrase = _phrase_right(lex, right, 1)
             return _frame(lex, sentence, cue_start, cue_end, cue_class, phrase, "right", negated)
         if cue_class in _AGENTLESS_OK or lemma in _AGENTLESS_LEMMAS:
@@ -356,20 +395,14 @@ def _allowed(lex: AttributionLexicon, tok: _Tok) -> bool:
     text = tok.text
     if not (text[0].isalnum()):
         return text in {"&"}
-    low = text.lower()
+    low = tok.low
     if text[0].isupper():
         return text not in _STOP_CAPITALS and (low not in lex.cue_classes or _is_lexical(lex, low))
     if low in _POST_MODIFIERS:
         return True
     if low in lex.cue_classes and not _is_lexical(lex, low):
         return False
-    return (
-        low in lex.modifiers or low in lex.role_singular or low in lex.role_plural or low in lex.groups
-        or low in lex.institutions or low in lex.public_records or low in lex.documents or low in lex.secrecy
-        or low in lex.public_modifiers or low in lex.outlet_nouns or low in _PREPOSITIONS or low in _NP_FILLERS
-        or low in _NUMBERS or low in lex.pronouns or text[0].isdigit() or "-" in low
-        or low.endswith(("'s", "\u2019s"))
-    )
+    return low in lex.phrase_words or text[0].isdigit() or "-" in low or low.endswith(("'s", "\u2019s"))
 
 
 def _phrase_left(lex: AttributionLexicon, toks: list[_Tok], end: int, floor: int = 0) -> list[_Tok]:
@@ -378,11 +411,10 @@ def _phrase_left(lex: AttributionLexicon, toks: list[_Tok], end: int, floor: int
         end = _skip_parenthesis(toks, end, floor)
     if end < floor:
         return []
-    if toks[end].text.lower() == "them" and end - 2 >= floor and toks[end - 1].text.lower() == "of":
-        return toks[end - 2 : end + 1] if toks[end - 2].text.lower() in _NUMBERS | _SINGLE | {"some", "none", "each", "both", "all", "most", "many"} else []
-    if toks[end].text.lower() in lex.pronouns:
+    if toks[end].low == "them" and end - 2 >= floor and toks[end - 1].low == "of":
+        return toks[end - 2 : end + 1] if toks[end - 2].low in _COUNTED_OF else []
+    if toks[end].low in lex.pronouns:
         return [toks[end]]  # a pronoun is a whole source phrase by itself
-    if toks[end].text.lower() in lex.pronouns:
         return []
     if not _allowed(lex, toks[end]) and not (_unknown_word(toks[end]) and (
         end - 1 >= floor and _opens_phrase(lex, toks, end - 1)
@@ -398,7 +430,7 @@ def _phrase_left(lex: AttributionLexicon, toks: list[_Tok], end: int, floor: int
                 break
             start = inner + 1
             continue
-        if tok.text.lower() in lex.pronouns:
+        if tok.low in lex.pronouns:
             break
         if _allowed(lex, tok) or (_unknown_word(tok) and start - 2 >= floor and _opens_phrase(lex, toks, start - 2)):
             start -= 1
@@ -411,18 +443,18 @@ def _phrase_right(lex: AttributionLexicon, toks: list[_Tok], start: int) -> list
     """The source phrase starting at token ``start``, read rightwards (after "according to", inverted verbs)."""
     if start >= len(toks):
         return []
-    if toks[start].text.lower() in lex.pronouns:
+    if toks[start].low in lex.pronouns:
         return [toks[start]]
     end = start
     while end < len(toks) and end - start < _MAX_PHRASE:
         tok = toks[end]
-        if tok.text.lower() in lex.pronouns and tok.text.lower() != "it":
+        if tok.low in lex.pronouns and tok.low != "it":
             break
         if _allowed(lex, tok) or tok.text in "()":
             end += 1
             continue
         if _unknown_word(tok) and end > start and _opens_phrase(lex, toks, end - 1) and any(
-            _is_lexical(lex, t.text.lower()) or t.text[0].isupper() for t in toks[end + 1 : end + 3]
+            _is_lexical(lex, t.low) or t.text[0].isupper() for t in toks[end + 1 : end + 3]
         ):
             end += 1
             continue
@@ -444,20 +476,20 @@ def _unknown_word(tok: _Tok) -> bool:
 
 def _opens_phrase(lex: AttributionLexicon, toks: list[_Tok], i: int) -> bool:
     """Whether token ``i`` can stand left of an unknown word inside a phrase ("the emergency services")."""
-    low = toks[i].text.lower()
+    low = toks[i].low
     if low in _DEFINITE or low in _SINGLE or low in lex.modifiers or low in _PREPOSITIONS or low in _NUMBERS:
         return True
     if low.endswith(("'s", "\u2019s")):
         return True
-    return _unknown_word(toks[i]) and i >= 1 and (toks[i - 1].text.lower() in _DEFINITE | _SINGLE or toks[i - 1].text.lower() in lex.modifiers)
+    return _unknown_word(toks[i]) and i >= 1 and (toks[i - 1].low in _DETERMINERS or toks[i - 1].low in lex.modifiers)
 
 
 def _trim(lex: AttributionLexicon, phrase: list[_Tok]) -> list[_Tok]:
     """Drop connecting words and brackets from the edges of a phrase."""
     while phrase and (phrase[0].text in _PREPOSITIONS or phrase[0].text in _NP_FILLERS or phrase[0].text in "()" or not (_allowed(lex, phrase[0]) or phrase[0].text == "(")):
         phrase = phrase[1:]
-    while phrase and (phrase[-1].text.lower() in _PREPOSITIONS or phrase[-1].text.lower() in {"and", "&"}
-                      or phrase[-1].text.lower() in _DEFINITE | _SINGLE or phrase[-1].text == "("
+    while phrase and (phrase[-1].low in _PREPOSITIONS or phrase[-1].low in {"and", "&"}
+                      or phrase[-1].low in _DETERMINERS or phrase[-1].text == "("
                       or not (_allowed(lex, phrase[-1]) or _unknown_word(phrase[-1]) or phrase[-1].text == ")")):
         phrase = phrase[:-1]
     if phrase and phrase[-1].text == ")" and not any(t.text == "(" for t in phrase):
@@ -469,14 +501,14 @@ def _head(lex: AttributionLexicon, phrase: list[_Tok]) -> _Tok | None:
     """The word that decides the kind: the last noun before the first preposition."""
     core = phrase
     for n, tok in enumerate(phrase):
-        if n > 0 and tok.text.lower() in _PREPOSITIONS:
+        if n > 0 and tok.low in _PREPOSITIONS:
             core = phrase[:n]
             break
     if core and _unknown_word(core[-1]) and core[-1].text.endswith("s") and len(core[-1].text) > 3:
         return core[-1]  # "Syrian rebels": an unlisted plural noun after its adjectives
     for part in (core, phrase[len(core):]):
         for tok in reversed(part):
-            low = tok.text.lower()
+            low = tok.low
             if not tok.text[0].isalnum():
                 continue
             if _is_lexical(lex, low) or low in lex.pronouns or _is_name_word(lex, tok):
@@ -489,22 +521,19 @@ def _head(lex: AttributionLexicon, phrase: list[_Tok]) -> _Tok | None:
 
 def _is_name_word(lex: AttributionLexicon, tok: _Tok) -> bool:
     """A capitalised word that names something (not "The", not a sentence-initial "Internal")."""
-    low = tok.text.lower()
+    low = tok.low
     if not tok.text[0].isupper() or low in _DEFINITE or low in _SINGLE:
         return False
     return not (tok.start == 0 and (_is_lexical(lex, low) or low in lex.modifiers))
 
 
 def _is_lexical(lex: AttributionLexicon, low: str) -> bool:
-    return (
-        low in lex.role_singular or low in lex.role_plural or low in lex.groups or low in lex.institutions
-        or low in lex.public_records or low in lex.documents or low in lex.outlet_nouns or low in _SPOKESPEOPLE
-    )
+    return low in lex.lexical
 
 
 def _is_name(lex: AttributionLexicon, phrase: list[_Tok]) -> bool:
     head = _head(lex, phrase)
-    return head is not None and head.text[0].isupper() and not _is_lexical(lex, head.text.lower())
+    return head is not None and head.text[0].isupper() and not _is_lexical(lex, head.low)
 
 
 def _frame(
@@ -527,7 +556,7 @@ def _frame(
         return None  # "the firm had shown disregard": showing needs a record or a report as its subject
     if side == "left" and _is_lexical(lex, cue) and kind in {"public_record", "document"}:
         return None  # "audit reports": the cue word is the head noun of a record phrase
-    return RawFrame(cue_start, cue_end, cue_class, phrase[0].start, phrase[-1].end, kind, side, negated, head.text.lower(), plural)
+    return RawFrame(cue_start, cue_end, cue_class, phrase[0].start, phrase[-1].end, kind, side, negated, head.low, plural)
 
 
 def _kind(lex: AttributionLexicon, sentence: str, phrase: list[_Tok], head: _Tok) -> tuple[SourceKind | None, bool]:
@@ -536,11 +565,11 @@ def _kind(lex: AttributionLexicon, sentence: str, phrase: list[_Tok], head: _Tok
     lows = [w.lower() for w in words]
     text = sentence[phrase[0].start : phrase[-1].end]
     low_text = text.lower()
-    h = head.text.lower()
+    h = head.low
     if h in lex.pronouns:
         return "pronoun", lex.pronouns[h] == "group"
     # (a "we" that reveals or understands is the outlet writing: handled in resolve())
-    if any(p in low_text for p in lex.writer_phrases):
+    if lex.writer_pattern.search(low_text):
         return "outlet", False
     if _has_outlet(lex, words):
         return "outlet", False
@@ -603,7 +632,7 @@ def _has_outlet(lex: AttributionLexicon, words: list[str]) -> bool:
     """Whether a run of words contains an outlet's name (up to four words long)."""
     n = len(words)
     for i in range(n):
-        if not words[i][:1].isupper():
+        if not words[i][:1].isupper() or words[i] not in lex.outlet_first_words:
             continue
         for j in range(i + 1, min(n, i + 4) + 1):
             if " ".join(words[i:j]) in lex.outlets:
@@ -617,10 +646,6 @@ def _drop_redundant(frames: list[RawFrame]) -> list[RawFrame]:
         return frames
     verbs = [f for f in frames if f.cue_class != "statement"]
     return verbs if verbs else frames
-
-
-def _encodable(text: str) -> str:
-    return re.sub("[\ud800-\udfff]", "\ufffd", text)
 
 
 # --- follow-ups ----------------------------------------------------------------------------------

@@ -7,19 +7,23 @@ the sentence to a checkable source (a named person or organisation, an outlet, a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Final, NamedTuple
 
 import numpy as np
 
 from provenance.attribution import Frame, default_lexicon, frame_features, is_checkable, only_unresolved_pronouns
-from provenance.cues import Lexicon
-from provenance.features import Extracted, Matrix, extract, vectorize
+from provenance.columns import ColumnTables, Featured, featurise_columns, tables_for
+from provenance.cues import CueMatch, Lexicon
+from provenance.features import _TOKEN, Extracted, Matrix, extract
 from provenance.labels import LABEL_INDEX, LABELS, POSITIVE, LabelId
 from provenance.modelfile import Model
 
 MAX_CUES_PER_LABEL: Final = 2
+_SPAN: Final = re.Match.span
 #: Sentences featurised at once; bounds working memory on very long texts (about 40 MB at most).
 CHUNK_SENTENCES: Final = 256
 #: Beside a stronger cue, an n-gram is offered only if it carries at least this share of that cue's weight,
@@ -30,6 +34,7 @@ _NOT_CUES: Final = frozenset(
 )
 
 
+_GATED: Final = LABEL_INDEX[POSITIVE]
 _SOURCE_LABELS: Final = frozenset({LABEL_INDEX["anonymous_source"], LABEL_INDEX["vague_attribution"]})
 
 
@@ -49,6 +54,10 @@ class Predictions:
     probabilities: np.ndarray  # (n_sentences, n_labels), calibrated
     labels: list[tuple[LabelId, ...]]
     cues: list[tuple[CueSpan, ...]]
+
+    def part(self, start: int, end: int) -> Predictions:
+        """The predictions of sentences ``start:end`` (one article of a batch)."""
+        return Predictions(self.probabilities[start:end], self.labels[start:end], self.cues[start:end])
 
 
 def predict(sentences: Sequence[str], model: Model, frames: Sequence[tuple[Frame, ...]] | None = None) -> Predictions:
@@ -76,23 +85,33 @@ def predict(sentences: Sequence[str], model: Model, frames: Sequence[tuple[Frame
 
 def _predict_chunk(sentences: Sequence[str], frames: Sequence[tuple[Frame, ...]], model: Model) -> Predictions:
     """:func:`predict` for one chunk of sentences."""
-    extracted = featurise(sentences, frames, model.lexicon)
-    matrix = vectorize(extracted, model.vocabulary, model.idf)
+    tables = tables_for(model)
+    hits = model.lexicon.find_many(sentences)
+    features = [frame_features(sentence_frames, len(s)) for s, sentence_frames in zip(sentences, frames)]
+    featured = featurise_columns(sentences, hits, features, tables)
+    contributions, probabilities = score_matrix(featured.matrix, model)
+    return labels_and_cues(featured, frames, contributions, probabilities, model, tables)
+
+
+def score_matrix(matrix: Matrix, model: Model) -> tuple[np.ndarray, np.ndarray]:
+    """Each stored entry's share of every label's log-odds, and the calibrated probabilities."""
     contributions = model.weights[matrix.indices] * matrix.data[:, None]
-    probabilities = calibrated_probabilities(log_odds(matrix, contributions, model), model)
-    labels: list[list[LabelId]] = [[] for _ in sentences]
-    cues: list[list[CueSpan]] = [[] for _ in sentences]
-    cue_ok = model.cue_columns[matrix.indices]
-    rows, ks = np.nonzero(probabilities >= model.thresholds)
-    bounds = matrix.indptr.tolist()
-    gated = LABEL_INDEX[POSITIVE]
-    for i, k in zip(rows.tolist(), ks.tolist()):
-        if k == gated and not is_checkable(frames[i]):
-            continue
-        if k in _SOURCE_LABELS and only_unresolved_pronouns(frames[i]) and LABELS[k] not in extracted[i].lexicon_labels:
-            continue  # settled convention 2: a pronoun with nothing before it gives no source label
-        a, b = bounds[i], bounds[i + 1]
-        label_cues = explain(extracted[i], matrix.indices[a:b], contributions[a:b, k], cue_ok[a:b], k, model)
+    return contributions, calibrated_probabilities(log_odds(matrix, contributions, model), model)
+
+
+def labels_and_cues(
+    featured: Featured,
+    frames: Sequence[tuple[Frame, ...]],
+    contributions: np.ndarray,
+    probabilities: np.ndarray,
+    model: Model,
+    tables: ColumnTables,
+) -> Predictions:
+    """Labels over threshold that a cue explains (and, for ``on_record``, a checkable frame backs)."""
+    rows, ks = flagged(probabilities, model.thresholds, frames, featured.hits)
+    labels: list[list[LabelId]] = [[] for _ in featured.sentences]
+    cues: list[list[CueSpan]] = [[] for _ in featured.sentences]
+    for i, k, label_cues in zip(rows, ks, select_cues(featured, contributions, rows, ks, model, tables)):
         if label_cues:  # no cue, no flag: every label shown comes with the words behind it
             labels[i].append(LABELS[k])
             cues[i].extend(label_cues)
@@ -100,7 +119,8 @@ def _predict_chunk(sentences: Sequence[str], frames: Sequence[tuple[Frame, ...]]
 
 
 def featurise(sentences: Sequence[str], frames: Sequence[tuple[Frame, ...]], lexicon: Lexicon) -> list[Extracted]:
-    """Word, lexicon and frame features of each sentence (training and scoring share this)."""
+    """Word, lexicon and frame features of each sentence as strings: the definition training uses
+    (scoring finds the same features as columns, see :mod:`provenance.columns`)."""
     hits = lexicon.find_many(sentences) if sentences else []
     classes = default_lexicon().word_classes
     return [
@@ -129,35 +149,143 @@ def calibrated_probabilities(logits: np.ndarray, model: Model) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
 
-def explain(
-    item: Extracted, columns: np.ndarray, contribution: np.ndarray, cue_ok: np.ndarray, k: int, model: Model
-) -> list[CueSpan]:
-    """Pick the words behind label ``k``: its lexicon hits first, then the strongest n-grams.
+def flagged(
+    probabilities: np.ndarray,
+    thresholds: np.ndarray,
+    frames: Sequence[tuple[Frame, ...]],
+    hits: Sequence[Sequence[CueMatch]],
+) -> tuple[list[int], list[int]]:
+    """(sentence, label) pairs over threshold, in reading order; ``on_record`` only with a checkable
+    frame; no anonymous or vague label from a lone pronoun that points back to nothing (settled
+    convention 2) unless a lexicon phrase of that label says so."""
+    rows, ks = np.nonzero(probabilities >= thresholds)
+    pairs = [(i, k) for i, k in zip(rows.tolist(), ks.tolist()) if _allowed(i, k, frames, hits)]
+    return [i for i, _ in pairs], [k for _, k in pairs]
 
-    ``columns``, ``contribution`` and ``cue_ok`` describe one sentence's stored entries: their
-    columns, their share of label ``k``'s log-odds, and whether their words may be shown.
+
+def _allowed(i: int, k: int, frames: Sequence[tuple[Frame, ...]], hits: Sequence[Sequence[CueMatch]]) -> bool:
+    """The two structural rules on top of the probabilities, for sentence ``i`` and label ``k``."""
+    if k == _GATED:
+        return is_checkable(frames[i])
+    if k in _SOURCE_LABELS and only_unresolved_pronouns(frames[i]):
+        return any(hit.label == LABELS[k] for hit in hits[i])
+    return True
+
+
+def select_cues(
+    featured: Featured, contributions: np.ndarray, rows: list[int], ks: list[int], model: Model, tables: ColumnTables
+) -> list[list[CueSpan]]:
+    """The cues of every flagged (sentence, label) pair: its lexicon hits first, then its strongest n-grams.
+
+    The n-gram candidates of all pairs are ranked at once (one lexsort); only the few at the top of
+    each pair are then checked one by one for words and overlaps.
     """
-    label = LABELS[k]
-    lexicon_hits = [span for span, hit_label in zip(item.lexicon_spans, item.lexicon_labels) if hit_label == label]
-    lexicon_weight = 0.0
-    if lexicon_hits:
-        where = int(np.searchsorted(columns, model.lexicon_columns[k]))
-        if where < len(columns) and columns[where] == model.lexicon_columns[k]:
-            lexicon_weight = float(contribution[where])
-    chosen = [CueSpan(label, start, end, lexicon_weight) for start, end in lexicon_hits[:MAX_CUES_PER_LABEL]]
-    usable = np.flatnonzero((contribution > 0) & cue_ok)
-    if not len(usable):
+    candidates = _ranked_candidates(featured.matrix, contributions, rows, ks, tables)
+    lexicon_weights = _lexicon_weights(featured.matrix, contributions, rows, ks, model)
+    spans = _Spans(featured, tables)
+    return [
+        _choose(LABELS[k], featured.hits[i], weight, found, partial(spans.of, i))
+        for i, k, weight, found in zip(rows, ks, lexicon_weights, candidates)
+    ]
+
+
+def _ranked_candidates(
+    matrix: Matrix, contributions: np.ndarray, rows: list[int], ks: list[int], tables: ColumnTables
+) -> list[list[tuple[int, float]]]:
+    """Per pair, up to ``2 * MAX_CUES_PER_LABEL`` (column, weight) that may explain it, strongest first
+    (ties in stored order): entries with a positive share of the label's log-odds and showable words."""
+    starts = matrix.indptr[rows]
+    lengths = matrix.indptr[np.asarray(rows, dtype=np.int64) + 1] - starts
+    pair = np.repeat(np.arange(len(rows)), lengths)
+    entry = np.arange(int(lengths.sum())) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    weight = contributions[entry, np.asarray(ks, dtype=np.int64)[pair]]
+    positive = weight > 0
+    pair, entry, weight = pair[positive], entry[positive], weight[positive]
+    showable = tables.cue_columns(matrix.indices[entry], can_cue)
+    pair, entry, weight = pair[showable], entry[showable], weight[showable]
+    order = np.lexsort((entry, -weight, pair))
+    pair, entry, weight = pair[order], entry[order], weight[order]
+    top = np.arange(len(pair)) - np.searchsorted(pair, pair) < 2 * MAX_CUES_PER_LABEL
+    found: list[list[tuple[int, float]]] = [[] for _ in rows]
+    for p, column, w in zip(pair[top].tolist(), matrix.indices[entry[top]].tolist(), weight[top].tolist()):
+        found[p].append((column, w))
+    return found
+
+
+def _lexicon_weights(
+    matrix: Matrix, contributions: np.ndarray, rows: list[int], ks: list[int], model: Model
+) -> list[float]:
+    """Per pair, the share of the label's log-odds carried by its lexicon column (0.0 when absent)."""
+    n_columns = len(model.idf)
+    entry_rows = np.repeat(np.arange(len(matrix.indptr) - 1, dtype=np.int64), np.diff(matrix.indptr))
+    keys = entry_rows * n_columns + matrix.indices
+    columns = np.asarray(model.lexicon_columns, dtype=np.int64)[np.asarray(ks, dtype=np.int64)]
+    wanted = np.asarray(rows, dtype=np.int64) * n_columns + columns
+    where = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+    found = (columns >= 0) & (keys[where] == wanted) if len(keys) else np.zeros(len(rows), dtype=bool)
+    weights = np.zeros(len(rows))
+    weights[found] = contributions[where[found], np.asarray(ks, dtype=np.int64)[found]]
+    result: list[float] = weights.tolist()
+    return result
+
+
+def _choose(
+    label: LabelId,
+    hits: list[CueMatch],
+    lexicon_weight: float,
+    candidates: list[tuple[int, float]],
+    span_of: Callable[[int], tuple[int, int] | None],
+) -> list[CueSpan]:
+    """Pick the words behind one label: lexicon hits first, then the candidate columns' words that
+    carry at least :data:`MIN_SHARE_OF_TOP` of the strongest cue's weight and overlap no other cue."""
+    lexicon_hits = [(hit.start, hit.end) for hit in hits if hit.label == label]
+    weight = lexicon_weight if lexicon_hits else 0.0
+    chosen = [CueSpan(label, start, end, weight) for start, end in lexicon_hits[:MAX_CUES_PER_LABEL]]
+    if not candidates:
         return chosen
-    top = usable[np.argsort(-contribution[usable], kind="stable")[: 2 * MAX_CUES_PER_LABEL]]
-    floor = MIN_SHARE_OF_TOP * max(lexicon_weight, float(contribution[top[0]]))
-    for position in top.tolist():
-        weight = float(contribution[position])
-        if len(chosen) >= MAX_CUES_PER_LABEL or (chosen and weight < floor):
+    floor = MIN_SHARE_OF_TOP * max(weight, candidates[0][1])
+    for column, candidate_weight in candidates:
+        if len(chosen) >= MAX_CUES_PER_LABEL or (chosen and candidate_weight < floor):
             break
-        span = item.word_span(item.features.index(model.feature_names[int(columns[position])]))
+        span = span_of(column)
         if span is not None and all(span[1] <= other.start or span[0] >= other.end for other in chosen):
-            chosen.append(CueSpan(label, span[0], span[1], weight))
+            chosen.append(CueSpan(label, span[0], span[1], candidate_weight))
     return sorted(chosen, key=lambda c: c.start)
+
+
+class _Spans:
+    """Where a feature's words are in its sentence, worked out only for the features shown as cues."""
+
+    def __init__(self, featured: Featured, tables: ColumnTables) -> None:
+        self._featured = featured
+        self._tables = tables
+        self._first_token: list[int] = featured.first_token.tolist()
+        self._wordy: list[int] = featured.wordy.tolist()
+        self._families: dict[str, list[int]] = {}
+        self._token_spans: dict[int, list[tuple[int, int]]] = {}
+
+    def of(self, sentence: int, column: int) -> tuple[int, int] | None:
+        """The span of the first occurrence of ``column``'s feature, minus punctuation at either edge
+        (None when no word is left): a cue shown to an editor is words, not the comma before them."""
+        family, width = self._tables.family(column)
+        columns = self._families.get(family)
+        if columns is None:
+            columns = self._families[family] = self._featured.families[family].tolist()
+        first, end = self._first_token[sentence], self._first_token[sentence + 1]
+        low = columns.index(column, first, end - width + 1)
+        high = low + width - 1
+        wordy = self._wordy
+        while low <= high and not wordy[low]:
+            low += 1
+        while high >= low and not wordy[high]:
+            high -= 1
+        if low > high:
+            return None
+        spans = self._token_spans.get(sentence)
+        if spans is None:
+            text = self._featured.sentences[sentence]
+            spans = self._token_spans[sentence] = list(map(_SPAN, _TOKEN.finditer(text)))
+        return spans[low - first][0], spans[high - first][1]
 
 
 def can_cue(feature: str) -> bool:

@@ -7,7 +7,6 @@ phrase lists live in ``data/lexicon.json`` with the source of each list.
 from __future__ import annotations
 
 import json
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,8 +16,7 @@ from typing import Any, NamedTuple
 import re2
 
 from provenance.labels import LABELS, LabelId
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
+from provenance.scan import find_spans
 
 
 class CueMatch(NamedTuple):
@@ -59,25 +57,15 @@ class Lexicon:
         A model's lexicon is input like any other: a match that is empty or runs past the end of its
         sentence is refused, so every cue is words inside one sentence.
         """
-        joined = _encodable("\n".join(sentences))
         starts = list(accumulate((len(s) + 1 for s in sentences[:-1]), initial=0))
         found: list[list[CueMatch]] = [[] for _ in sentences]
-        for label, pattern in self.patterns:
-            for match in pattern.finditer(joined):
-                start, end = match.span()
+        spans = find_spans([pattern for _, pattern in self.patterns], "\n".join(sentences))
+        for (label, _), label_spans in zip(self.patterns, spans):
+            for start, end in label_spans:
                 i = bisect_right(starts, start) - 1
                 if start < end <= starts[i] + len(sentences[i]):
                     found[i].append(CueMatch(label, start - starts[i], end - starts[i]))
         return found
-
-
-def _encodable(text: str) -> str:
-    """Replace lone surrogates (which UTF-8 cannot encode) one-for-one, so offsets do not move."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return _SURROGATE.sub("\ufffd", text)
-    return text
 
 
 def compile_phrases(phrases: list[str]) -> Any:

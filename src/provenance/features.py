@@ -218,17 +218,38 @@ def vectorize(items: Sequence[Extracted], vocabulary: dict[str, int], idf: np.nd
         lexicon_columns += [column for column, _ in found]
         lexicon_values += [value for _, value in found]
         lexicon_lengths.append(len(found))
-    n_rows, n_columns = len(lengths), len(idf)
-    rows = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
-    keys, counts = np.unique(rows * n_columns + np.asarray(columns, dtype=np.int64), return_counts=True)
+    rows = np.arange(len(lengths), dtype=np.int64)
+    return tfidf_matrix(
+        len(lengths),
+        (np.repeat(rows, lengths), np.asarray(columns, dtype=np.int64)),
+        (np.repeat(rows, lexicon_lengths), np.asarray(lexicon_columns, dtype=np.int64),
+         np.asarray(lexicon_values, dtype=np.float64)),
+        idf,
+    )
+
+
+def tfidf_matrix(
+    n_rows: int,
+    words: tuple[np.ndarray, np.ndarray],
+    structural: tuple[np.ndarray, np.ndarray, np.ndarray],
+    idf: np.ndarray,
+) -> Matrix:
+    """The arithmetic of :func:`vectorize`, shared with the scoring featuriser so both give the same bits.
+
+    ``words`` is (row, column) of every known word feature occurrence, in any order (repeats count as
+    term frequency); ``structural`` is (row, column, value) of each row's distinct structural columns.
+    """
+    word_rows, word_columns = words
+    structural_rows, structural_columns, structural_values = structural
+    n_columns = len(idf)
+    keys, counts = np.unique(word_rows * n_columns + word_columns, return_counts=True)
     key_rows = keys // n_columns
     values = (np.log(counts) + 1.0) * idf[keys % n_columns]
     norms = np.sqrt(np.bincount(key_rows, weights=values * values, minlength=n_rows))
     if len(values):
         values /= norms[key_rows]
-    lexicon_rows = np.repeat(np.arange(n_rows, dtype=np.int64), lexicon_lengths)
-    all_keys = np.concatenate([keys, lexicon_rows * n_columns + np.asarray(lexicon_columns, dtype=np.int64)])
-    all_values = np.concatenate([values, np.asarray(lexicon_values, dtype=np.float64)])
+    all_keys = np.concatenate([keys, structural_rows * n_columns + structural_columns])
+    all_values = np.concatenate([values, structural_values])
     order = np.argsort(all_keys, kind="stable")
     all_keys, all_values = all_keys[order], all_values[order]
     all_rows, all_columns = np.divmod(all_keys, n_columns)

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Final, NamedTuple
 
 from provenance.attribution import Frame, default_lexicon
-from provenance.classify import Predictions, predict
-from provenance.errors import CHARS_PER_SENTENCE, InputTooLargeError, InputTypeError, TooManySentencesError
+from provenance.classify import CHUNK_SENTENCES, CueSpan, Predictions, predict
+from provenance.errors import (
+    CHARS_PER_SENTENCE, InputTooLargeError, InputTypeError, ProvenanceError, TooManySentencesError,
+)
 from provenance.labels import LABELS, LabelId
 from provenance.modelfile import Model, load_default_model, load_model
 from provenance.results import ArticleScore
@@ -27,6 +29,10 @@ from provenance.segment import Sentence, segment
 #: time and memory grow linearly with length.
 DEFAULT_MAX_CHARS: Final = 1_000_000
 _BATCH_SIZE: Final = 32
+#: ``score_many`` scores a batch once it holds this many sentences (one featuriser chunk) ...
+BATCH_SENTENCES: Final = CHUNK_SENTENCES
+#: ... or this many articles, so that a stream of empty texts still moves.
+BATCH_ARTICLES: Final = 64
 
 
 class Scorer:
@@ -65,42 +71,75 @@ class Scorer:
 
     def score(self, text: str) -> ArticleScore:
         """Score one article given as a ``str``; see :func:`provenance.score`."""
-        if not isinstance(text, str):
-            raise InputTypeError.for_text("text", "score()", text)
-        if len(text) > self.max_chars:
-            raise InputTooLargeError(len(text), self.max_chars)
-        model = self.model
-        sentences = segment(text)
-        limit = max(1, self.max_chars // CHARS_PER_SENTENCE)
-        if len(sentences) > limit:
-            raise TooManySentencesError(len(sentences), limit, self.max_chars)
-        texts = [s.text for s in sentences]
-        frames = default_lexicon().attribute(texts)
-        predictions = predict(texts, model, frames)
-        if self.rules is not None:
-            predictions = self.rules.apply(texts, predictions)
-        counts: dict[LabelId, int] = {label: 0 for label in LABELS}
-        rows = []
-        for i, sentence in enumerate(sentences):
-            for label in predictions.labels[i]:
-                counts[label] += 1
-            row = _sentence_row(text, sentence.start, sentence.end, predictions, i)
-            row["attributions"] = _attribution_rows(text, sentences, i, frames[i])
-            rows.append(row)
-        matrix = predictions.probabilities
-        risk = article_risk(matrix)
-        # One validation pass in pydantic-core is several times faster than building each model in Python.
-        return ArticleScore.model_validate(
-            {"risk": risk, "level": risk_level(risk), "counts": counts, "sentences": rows,
-             "model_version": model.version}
-        )
+        problem = self._problem(text)
+        if problem is not None:
+            raise problem
+        return self._score_segmented([(text, self._segment(text))])[0]
 
     def score_many(self, texts: Iterable[str], n_jobs: int = 1) -> Iterator[ArticleScore]:
         """Score many articles lazily, in input order; ``n_jobs > 1`` uses joblib worker processes."""
         _check_iterable(texts, "score_many()")
         if n_jobs == 1:
-            return (self.score(text) for text in texts)
+            return self._batched_scores(texts)
         return _parallel_scores(self, texts, n_jobs)
+
+    def _problem(self, text: object) -> ProvenanceError | None:
+        """The error a text must raise (not a str, too long), or None."""
+        if not isinstance(text, str):
+            return InputTypeError.for_text("text", "score()", text)
+        if len(text) > self.max_chars:
+            return InputTooLargeError(len(text), self.max_chars)
+        return None
+
+    def _segment(self, text: str) -> tuple[Sentence, ...]:
+        """The text's sentences; refused when there are more than an article of this length could have."""
+        sentences = segment(text)
+        limit = max(1, self.max_chars // CHARS_PER_SENTENCE)
+        if len(sentences) > limit:
+            raise TooManySentencesError(len(sentences), limit, self.max_chars)
+        return sentences
+
+    def _batched_scores(self, texts: Iterable[str]) -> Iterator[ArticleScore]:
+        """Score a stream a batch at a time: many short articles share one pass through the featuriser
+        and the matrix product, whose fixed cost per call is paid once per batch, not per article.
+        A bad text raises in its place in the stream, after the results of the texts before it."""
+        batch: list[tuple[str, tuple[Sentence, ...]]] = []
+        n_sentences = 0
+        for text in texts:
+            problem = self._problem(text)
+            if problem is not None:
+                yield from self._score_segmented(batch)
+                raise problem
+            try:
+                sentences = self._segment(text)
+            except TooManySentencesError:
+                yield from self._score_segmented(batch)
+                raise
+            batch.append((text, sentences))
+            n_sentences += len(batch[-1][1])
+            if n_sentences >= BATCH_SENTENCES or len(batch) >= BATCH_ARTICLES:
+                yield from self._score_segmented(batch)
+                batch, n_sentences = [], 0
+        yield from self._score_segmented(batch)
+
+    def _score_segmented(self, batch: list[tuple[str, tuple[Sentence, ...]]]) -> list[ArticleScore]:
+        """Score segmented articles: attribution per article, then all their sentences predicted together."""
+        if not batch:
+            return []
+        model = self.model
+        lexicon = default_lexicon()
+        texts = [[s.text for s in sentences] for _, sentences in batch]
+        frames = [lexicon.attribute(article) for article in texts]
+        predictions = predict([t for article in texts for t in article], model, [f for fs in frames for f in fs])
+        results = []
+        start = 0
+        for (text, sentences), article, article_frames in zip(batch, texts, frames):
+            part = predictions.part(start, start + len(sentences))
+            start += len(sentences)
+            if self.rules is not None:
+                part = self.rules.apply(article, part)
+            results.append(_article_score(text, sentences, article_frames, part, model.version))
+        return results
 
 
 def _default_scorer(max_chars: int, rules: HouseRules | None = None) -> Scorer:
@@ -171,18 +210,45 @@ def _check_rules(rules: object, caller: str) -> None:
     )
 
 
-def _sentence_row(text: str, start: int, end: int, predictions: Predictions, i: int) -> dict[str, object]:
+def _article_score(
+    text: str, sentences: tuple[Sentence, ...], frames: list[tuple[Frame, ...]], predictions: Predictions, version: str
+) -> ArticleScore:
+    """The result model, validated in one pass (pydantic-core does it several times faster than
+    building each nested model in Python)."""
+    counts: dict[LabelId, int] = {label: 0 for label in LABELS}
+    for labels in predictions.labels:
+        for label in labels:
+            counts[label] += 1
+    probabilities = predictions.probabilities.tolist()
+    rows = [
+        _sentence_row(text, sentence.text, sentence.start, sentence.end, labels, sentence_probabilities, cues)
+        for sentence, labels, sentence_probabilities, cues in zip(
+            sentences, predictions.labels, probabilities, predictions.cues
+        )
+    ]
+    for i, row in enumerate(rows):
+        row["attributions"] = _attribution_rows(text, sentences, i, frames[i]) if frames[i] else []
+    risk = article_risk(predictions.probabilities)
+    return ArticleScore.model_validate(
+        {"risk": risk, "level": risk_level(risk), "counts": counts, "sentences": rows, "model_version": version}
+    )
+
+
+def _sentence_row(
+    text: str, sentence_text: str, start: int, end: int, labels: tuple[LabelId, ...], probabilities: list[float],
+    cues: tuple[CueSpan, ...],
+) -> dict[str, object]:
     """A SentenceScore as plain data, cue offsets moved from the sentence to the article."""
     return {
-        "text": text[start:end],
+        "text": sentence_text,
         "start": start,
         "end": end,
-        "labels": predictions.labels[i],
-        "probabilities": dict(zip(LABELS, predictions.probabilities[i].tolist())),
+        "labels": labels,
+        "probabilities": dict(zip(LABELS, probabilities)),
         "cues": [
             {"label": cue.label, "start": start + cue.start, "end": start + cue.end,
              "text": text[start + cue.start : start + cue.end], "weight": cue.weight}
-            for cue in predictions.cues[i]
+            for cue in cues
         ],
     }
 
@@ -288,8 +354,8 @@ def _score_batch(texts: list[str], model: Model | None, max_chars: int, rules: H
     scorer = Scorer(model, max_chars=max_chars, rules=rules)
     results: list[ArticleScore] = []
     try:
-        for text in texts:
-            results.append(scorer.score(text))
+        for result in scorer.score_many(texts):  # batched: one featuriser pass for many articles
+            results.append(result)
     except Exception as error:  # noqa: BLE001 - sent back and raised in the caller, after these results
         return _Outcome(results, _picklable(error))
     return _Outcome(results, None)

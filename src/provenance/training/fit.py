@@ -172,16 +172,40 @@ def fit_linear(x: Any, y: np.ndarray, c: float, seed: int) -> tuple[np.ndarray, 
     return weights, bias
 
 
-def out_of_fold_logits(data: Featurised, c: float, seed: int) -> tuple[np.ndarray, int]:
-    """Log-odds for every sentence from a model that never saw its construction family."""
+@dataclass(frozen=True)
+class Fold:
+    """One cross-validation fold: its sentences and feature matrices, the same whatever C is tried."""
+
+    train: np.ndarray
+    test: np.ndarray
+    x_train: Any
+    x_test: Any
+
+
+def cv_folds(data: Featurised) -> list[Fold]:
+    """Folds grouped by construction family, each vectorised once (fitted on its training part)."""
     n_folds = min(N_FOLDS, len(set(data.families)))
-    logits = np.zeros(data.y.shape, dtype=np.float64)
+    folds = []
     for train, test in GroupKFold(n_splits=n_folds).split(data.items, data.y, data.families):
         vectorizer = make_vectorizer()
         x_train = vectorizer.fit_transform([data.items[i] for i in train])
-        weights, bias = fit_linear(x_train, data.y[train], c, seed)
-        logits[test] = vectorizer.transform([data.items[i] for i in test]) @ weights + bias
-    return logits, n_folds
+        folds.append(Fold(train, test, x_train, vectorizer.transform([data.items[i] for i in test])))
+    return folds
+
+
+def out_of_fold_logits(
+    data: Featurised, c: float, seed: int, folds: list[Fold] | None = None
+) -> tuple[np.ndarray, int]:
+    """Log-odds for every sentence from a model that never saw its construction family.
+
+    ``folds`` from :func:`cv_folds` may be passed in, so that trying several C vectorises once.
+    """
+    folds = cv_folds(data) if folds is None else folds
+    logits = np.zeros(data.y.shape, dtype=np.float64)
+    for fold in folds:
+        weights, bias = fit_linear(fold.x_train, data.y[fold.train], c, seed)
+        logits[fold.test] = fold.x_test @ weights + bias
+    return logits, len(folds)
 
 
 def decide(probabilities: np.ndarray, thresholds: np.ndarray, data: Featurised) -> np.ndarray:
@@ -232,8 +256,9 @@ def choose_thresholds(probabilities: np.ndarray, y: np.ndarray, checkable: np.nd
 def cross_validate(data: Featurised, seed: int, progress: Progress) -> CrossValidation:
     """Pick C, calibration and thresholds from out-of-fold predictions grouped by construction family."""
     best: CrossValidation | None = None
+    folds = cv_folds(data)
     for c in C_GRID:
-        logits, n_folds = out_of_fold_logits(data, c, seed)
+        logits, n_folds = out_of_fold_logits(data, c, seed, folds)
         scale, shift = fit_platt(logits, data.y)
         probabilities = 1.0 / (1.0 + np.exp(-(logits * scale + shift)))
         thresholds = choose_thresholds(probabilities, data.y, data.checkable)
