@@ -102,10 +102,18 @@ class Scorer:
     def _batched_scores(self, texts: Iterable[str]) -> Iterator[ArticleScore]:
         """Score a stream a batch at a time: many short articles share one pass through the featuriser
         and the matrix product, whose fixed cost per call is paid once per batch, not per article.
-        A bad text raises in its place in the stream, after the results of the texts before it."""
+        A bad text, or a stream that breaks, raises in its place, after the results of the texts before it."""
         batch: list[tuple[str, tuple[Sentence, ...]]] = []
         n_sentences = 0
-        for text in texts:
+        iterator = iter(texts)
+        while True:
+            try:
+                text = next(iterator)
+            except StopIteration:
+                break
+            except Exception:  # the input stream itself broke: deliver what was read, then raise
+                yield from self._score_segmented(batch)
+                raise
             problem = self._problem(text)
             if problem is not None:
                 yield from self._score_segmented(batch)
