@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import speed as provenance_speed
+from speed import timed
 from peers import minilm
 from peers.keyword import KeywordBaseline
 
@@ -126,16 +127,6 @@ def article_auc(system: Any, articles: list[dict[str, Any]]) -> float:
     low = [risk[a["file"]] for a in articles if a["kind"] == "low"]
     well = [risk[a["file"]] for a in articles if a["kind"] == "well"]
     return round(roc_auc(low, well), 4)
-
-
-def timed(function: Callable[[], Any], repeats: int) -> list[float]:
-    """Wall-clock seconds of each call."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def cpu_name() -> str:

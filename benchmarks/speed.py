@@ -108,7 +108,7 @@ def batch_throughput(texts: list[str], repeats: int) -> dict[str, float]:
     """MB/s and articles/s of ``score_many(n_jobs=1)`` (run where the process is held to one core)."""
     size = sum(len(t.encode("utf-8")) for t in texts)
     list(provenance.score_many(texts[:50]))
-    seconds = statistics.median(_timed(lambda: list(provenance.score_many(texts)), repeats))
+    seconds = statistics.median(timed(lambda: list(provenance.score_many(texts)), repeats))
     return {"articles": len(texts), "mb_per_s_per_core": round(size / seconds / 1e6, 3),
             "articles_per_s": round(len(texts) / seconds, 1)}
 
@@ -122,15 +122,16 @@ def jobs_comparison(texts: list[str], repeats: int) -> dict[str, Any]:
     rows = []
     for size in JOB_SIZES:
         part = texts[:size]
-        one = statistics.median(_timed(lambda part=part: list(provenance.score_many(part, n_jobs=1)), repeats))
-        two = statistics.median(_timed(lambda part=part: list(provenance.score_many(part, n_jobs=2)), repeats))
+        one = statistics.median(timed(lambda part=part: list(provenance.score_many(part, n_jobs=1)), repeats))
+        two = statistics.median(timed(lambda part=part: list(provenance.score_many(part, n_jobs=2)), repeats))
         rows.append({"articles": size, "n_jobs_1_s": round(one, 3), "n_jobs_2_s": round(two, 3),
                      "speedup": round(one / two, 2)})
     pays_off = next((row["articles"] for row in rows if row["speedup"] > 1.0), None)
     return {"worker_startup_s": round(startup, 2), "calls": rows, "pays_off_from_articles": pays_off}
 
 
-def _timed(function: Callable[[], Any], repeats: int) -> list[float]:
+def timed(function: Callable[[], Any], repeats: int) -> list[float]:
+    """Wall-clock seconds of each call."""
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
