@@ -13,11 +13,10 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, compress, repeat
 from operator import itemgetter
-from typing import Final
+from typing import Final, NamedTuple
 
 import numpy as np
 
@@ -52,8 +51,7 @@ _HEAD: Final = itemgetter(0)
 _BODY: Final = itemgetter(slice(2, None))
 
 
-@dataclass(frozen=True)
-class _Keys:
+class _Keys(NamedTuple):
     """Sorted integer keys of one n-gram family and the column of each."""
 
     keys: np.ndarray
@@ -212,8 +210,7 @@ def tables_for(model: Model) -> ColumnTables:
         return tables
 
 
-@dataclass(frozen=True)
-class Tokens:
+class Tokens(NamedTuple):
     """A chunk of sentences as tokens, each described (see :meth:`ColumnTables.describe`)."""
 
     sentences: Sequence[str]
@@ -223,8 +220,7 @@ class Tokens:
     described: np.ndarray
 
 
-@dataclass(frozen=True)
-class Entries:
+class Entries(NamedTuple):
     """Every known feature of a chunk as matrix entries, before weighting."""
 
     words: tuple[np.ndarray, np.ndarray]  # (row, column) of each word feature occurrence
@@ -232,8 +228,7 @@ class Entries:
     families: dict[str, np.ndarray]  # family -> column of the n-gram starting at each chunk token, or -1
 
 
-@dataclass(frozen=True)
-class Featured:
+class Featured(NamedTuple):
     """A chunk of sentences as a feature matrix, plus what it takes to point back at the words."""
 
     matrix: Matrix
