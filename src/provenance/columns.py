@@ -78,6 +78,7 @@ class ColumnTables:
         self.base = len(self.words) + 1  # word ids run 0..len-1; len(words) is "unknown"
         self._tokens = _TokenTable(self._describe)
         self._cue_ok = np.full(len(self.vocabulary), -1, dtype=np.int8)
+        self._family_of: dict[int, tuple[str, int]] = {}
         get = self.vocabulary.get
         self.class_pair_columns = np.array(
             [[get(f"f:{a}~{b}", -1) for b in self.class_names] for a in self.class_names], dtype=np.int64
@@ -120,8 +121,11 @@ class ColumnTables:
 
     def family(self, column: int) -> tuple[str, int]:
         """The word-feature family of ``column`` and how many tokens its features span."""
-        name = self.names[column]
-        return _FAMILY_OF[(name[:2], name.count(" "))]
+        found = self._family_of.get(column)
+        if found is None:
+            name = self.names[column]
+            found = self._family_of[column] = _FAMILY_OF[(name[:2], name.count(" "))]
+        return found
 
     def cue_columns(self, columns: np.ndarray, can_cue: Callable[[str], bool]) -> np.ndarray:
         """Whether each column's words may be shown as a cue, judged once per column on first need
