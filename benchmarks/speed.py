@@ -164,5 +164,7 @@ def render(speed: dict[str, Any]) -> list[str]:
               "|---:|---:|---:|---:|"]
     for row in jobs["calls"]:
         lines.append(f"| {row['articles']:,} | {row['n_jobs_1_s']:.3f} | {row['n_jobs_2_s']:.3f} | {row['speedup']:.2f}x |")
-    lines.append(f"\nn_jobs=2 pays off from {jobs['pays_off_from_articles']} articles per call (workers already started).")
+    pays = jobs["pays_off_from_articles"]
+    lines.append(f"\nn_jobs=2 pays off from {pays} articles per call (workers already started)." if pays else
+                 "\nn_jobs=2 paid off at none of the sizes tried: was another process holding the second core?")
     return lines

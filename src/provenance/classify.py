@@ -7,10 +7,10 @@ the sentence to a checkable source (a named person or organisation, an outlet, a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from itertools import islice
 from typing import Final, NamedTuple
 
 import numpy as np
@@ -23,7 +23,6 @@ from provenance.labels import LABEL_INDEX, LABELS, POSITIVE, LabelId
 from provenance.modelfile import Model
 
 MAX_CUES_PER_LABEL: Final = 2
-_SPAN: Final = re.Match.span
 #: Sentences featurised at once; bounds working memory on very long texts (about 40 MB at most).
 CHUNK_SENTENCES: Final = 256
 #: Beside a stronger cue, an n-gram is offered only if it carries at least this share of that cue's weight,
@@ -262,7 +261,6 @@ class _Spans:
         self._first_token: list[int] = featured.first_token.tolist()
         self._wordy: list[int] = featured.wordy.tolist()
         self._families: dict[str, list[int]] = {}
-        self._token_spans: dict[int, list[tuple[int, int]]] = {}
 
     def of(self, sentence: int, column: int) -> tuple[int, int] | None:
         """The span of the first occurrence of ``column``'s feature, minus punctuation at either edge
@@ -271,8 +269,8 @@ class _Spans:
         columns = self._families.get(family)
         if columns is None:
             columns = self._families[family] = self._featured.families[family].tolist()
-        first, end = self._first_token[sentence], self._first_token[sentence + 1]
-        low = columns.index(column, first, end - width + 1)
+        first, stop = self._first_token[sentence], self._first_token[sentence + 1]
+        low = columns.index(column, first, stop - width + 1)
         high = low + width - 1
         wordy = self._wordy
         while low <= high and not wordy[low]:
@@ -281,11 +279,11 @@ class _Spans:
             high -= 1
         if low > high:
             return None
-        spans = self._token_spans.get(sentence)
-        if spans is None:
-            text = self._featured.sentences[sentence]
-            spans = self._token_spans[sentence] = list(map(_SPAN, _TOKEN.finditer(text)))
-        return spans[low - first][0], spans[high - first][1]
+        # Only two tokens' offsets are needed: the regex skips to them in C, building no list.
+        matches = _TOKEN.finditer(self._featured.sentences[sentence])
+        left = next(islice(matches, low - first, None))
+        right = left if high == low else next(islice(matches, high - low - 1, None))
+        return left.start(), right.end()
 
 
 def can_cue(feature: str) -> bool:

@@ -13,11 +13,10 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, compress, repeat
 from operator import itemgetter
-from typing import Final
+from typing import Final, NamedTuple
 
 import numpy as np
 
@@ -52,8 +51,7 @@ _HEAD: Final = itemgetter(0)
 _BODY: Final = itemgetter(slice(2, None))
 
 
-@dataclass(frozen=True)
-class _Keys:
+class _Keys(NamedTuple):
     """Sorted integer keys of one n-gram family and the column of each."""
 
     keys: np.ndarray
@@ -80,6 +78,7 @@ class ColumnTables:
         self.base = len(self.words) + 1  # word ids run 0..len-1; len(words) is "unknown"
         self._tokens = _TokenTable(self._describe)
         self._cue_ok = np.full(len(self.vocabulary), -1, dtype=np.int8)
+        self._family_of: dict[int, tuple[str, int]] = {}
         get = self.vocabulary.get
         self.class_pair_columns = np.array(
             [[get(f"f:{a}~{b}", -1) for b in self.class_names] for a in self.class_names], dtype=np.int64
@@ -122,8 +121,11 @@ class ColumnTables:
 
     def family(self, column: int) -> tuple[str, int]:
         """The word-feature family of ``column`` and how many tokens its features span."""
-        name = self.names[column]
-        return _FAMILY_OF[(name[:2], name.count(" "))]
+        found = self._family_of.get(column)
+        if found is None:
+            name = self.names[column]
+            found = self._family_of[column] = _FAMILY_OF[(name[:2], name.count(" "))]
+        return found
 
     def cue_columns(self, columns: np.ndarray, can_cue: Callable[[str], bool]) -> np.ndarray:
         """Whether each column's words may be shown as a cue, judged once per column on first need
@@ -212,8 +214,7 @@ def tables_for(model: Model) -> ColumnTables:
         return tables
 
 
-@dataclass(frozen=True)
-class Tokens:
+class Tokens(NamedTuple):
     """A chunk of sentences as tokens, each described (see :meth:`ColumnTables.describe`)."""
 
     sentences: Sequence[str]
@@ -223,8 +224,7 @@ class Tokens:
     described: np.ndarray
 
 
-@dataclass(frozen=True)
-class Entries:
+class Entries(NamedTuple):
     """Every known feature of a chunk as matrix entries, before weighting."""
 
     words: tuple[np.ndarray, np.ndarray]  # (row, column) of each word feature occurrence
@@ -232,8 +232,7 @@ class Entries:
     families: dict[str, np.ndarray]  # family -> column of the n-gram starting at each chunk token, or -1
 
 
-@dataclass(frozen=True)
-class Featured:
+class Featured(NamedTuple):
     """A chunk of sentences as a feature matrix, plus what it takes to point back at the words."""
 
     matrix: Matrix
