@@ -122,11 +122,18 @@ def quality(system: Any, texts: list[str], y: np.ndarray) -> dict[str, Any]:
 
 
 def article_auc(system: Any, articles: list[dict[str, Any]]) -> float:
-    """ROC AUC of the article risk (same formula for every system): low-provenance vs well-sourced."""
-    risk = {a["file"]: article_risk(system.predict_proba(a["sentences"])) for a in articles}
+    """ROC AUC of the article risk (same formula for every system, over the labels each one shows):
+    low-provenance vs well-sourced."""
+    risk = {a["file"]: article_risk(system.predict_proba(a["sentences"]), shown(system.predict(a["sentences"])))
+            for a in articles}
     low = [risk[a["file"]] for a in articles if a["kind"] == "low"]
     well = [risk[a["file"]] for a in articles if a["kind"] == "well"]
     return round(roc_auc(low, well), 4)
+
+
+def shown(predicted: np.ndarray) -> list[tuple[str, ...]]:
+    """The labels a system shows per sentence, from its 0/1 decision matrix."""
+    return [tuple(LABELS[k] for k in np.flatnonzero(row)) for row in predicted]
 
 
 def cpu_name() -> str:

@@ -27,3 +27,10 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_docs_name_every_label(doc: str) -> None:
     text = (ROOT / doc).read_text(encoding="utf-8")
     assert all(label in text for label in provenance.LABELS)
+
+
+def test_benchmark_setup_takes_torch_from_the_cpu_index() -> None:
+    """A plain ``pip install torch`` on Linux fetches the CUDA build (several GB) for a CPU-only baseline."""
+    setup = (ROOT / "benchmarks" / "README.md").read_text(encoding="utf-8")
+    installs = [line for line in setup.splitlines() if line.startswith(".venv/bin/pip install torch")]
+    assert installs and all("download.pytorch.org/whl/cpu" in line for line in installs)

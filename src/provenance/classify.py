@@ -3,19 +3,27 @@
 Plain arithmetic on the loaded arrays: a linear model's log-odds, Platt-calibrated. Two rules sit on
 top: every flag shown has a cue, and ``on_record`` is shown only where an attribution frame credits
 the sentence to a checkable source (a named person or organisation, an outlet, a public record).
+
+A cue is what an editor can check the flag against, in this order: for a sourcing label, the
+attribution frame of a matching kind ("a senior official ... said"); then lexicon phrases; then the
+model's strongest n-grams, but only those holding a sourcing word (a verb of saying, a role, a
+document, a channel, a hedge: the attribution lexicons' word classes). A topic word the model happens
+to weigh ("radar", "Kursk") explains nothing and is never shown; a flag left with no cue is not shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from itertools import islice
 from typing import Final, NamedTuple
 
 import numpy as np
 
-from provenance.attribution import Frame, default_lexicon, frame_features, is_checkable, only_unresolved_pronouns
+from provenance.attribution import (
+    CHECKABLE, Frame, default_lexicon, frame_features, is_checkable, only_unresolved_pronouns,
+)
 from provenance.columns import ColumnTables, Featured, featurise_columns, tables_for
 from provenance.cues import CueMatch, Lexicon
 from provenance.features import _TOKEN, Extracted, Matrix, extract
@@ -33,6 +41,16 @@ _NOT_CUES: Final = frozenset(
 )
 
 
+#: A frame's source and verb are shown as one cue when at most this many characters separate them
+#: ("a senior official, speaking on condition of anonymity, said"); further apart, the source alone.
+MAX_FRAME_GAP: Final = 60
+#: The source kinds whose frames explain each sourcing label.
+FRAME_KINDS: Final[dict[LabelId, frozenset[str]]] = {
+    "anonymous_source": frozenset({"anonymous_person"}),
+    "vague_attribution": frozenset({"unnamed_group", "none"}),
+    "leaked_document": frozenset({"document"}),
+    "on_record": CHECKABLE,
+}
 _GATED: Final = LABEL_INDEX[POSITIVE]
 _SOURCE_LABELS: Final = frozenset({LABEL_INDEX["anonymous_source"], LABEL_INDEX["vague_attribution"]})
 
@@ -57,6 +75,10 @@ class Predictions:
     def part(self, start: int, end: int) -> Predictions:
         """The predictions of sentences ``start:end`` (one article of a batch)."""
         return Predictions(self.probabilities[start:end], self.labels[start:end], self.cues[start:end])
+
+    def unlabelled(self) -> Predictions:
+        """The same probabilities with no label and no cue shown (text the model cannot read)."""
+        return Predictions(self.probabilities, [()] * len(self.labels), [()] * len(self.cues))
 
 
 def predict(sentences: Sequence[str], model: Model, frames: Sequence[tuple[Frame, ...]] | None = None) -> Predictions:
@@ -110,7 +132,8 @@ def labels_and_cues(
     rows, ks = flagged(probabilities, model.thresholds, frames, featured.hits)
     labels: list[list[LabelId]] = [[] for _ in featured.sentences]
     cues: list[list[CueSpan]] = [[] for _ in featured.sentences]
-    for i, k, label_cues in zip(rows, ks, select_cues(featured, contributions, rows, ks, model, tables)):
+    chosen = select_cues(featured, frames, contributions, rows, ks, model, tables)
+    for i, k, label_cues in zip(rows, ks, chosen):
         if label_cues:  # no cue, no flag: every label shown comes with the words behind it
             labels[i].append(LABELS[k])
             cues[i].extend(label_cues)
@@ -172,9 +195,16 @@ def _allowed(i: int, k: int, frames: Sequence[tuple[Frame, ...]], hits: Sequence
 
 
 def select_cues(
-    featured: Featured, contributions: np.ndarray, rows: list[int], ks: list[int], model: Model, tables: ColumnTables
+    featured: Featured,
+    frames: Sequence[tuple[Frame, ...]],
+    contributions: np.ndarray,
+    rows: list[int],
+    ks: list[int],
+    model: Model,
+    tables: ColumnTables,
 ) -> list[list[CueSpan]]:
-    """The cues of every flagged (sentence, label) pair: its lexicon hits first, then its strongest n-grams.
+    """The cues of every flagged (sentence, label) pair: its frames, its lexicon hits, then its strongest
+    sourcing-word n-grams.
 
     The n-gram candidates of all pairs are ranked at once (one lexsort); only the few at the top of
     each pair are then checked one by one for words and overlaps.
@@ -183,16 +213,60 @@ def select_cues(
     lexicon_weights = _lexicon_weights(featured.matrix, contributions, rows, ks, model)
     spans = _Spans(featured, tables)
     return [
-        _choose(LABELS[k], featured.hits[i], weight, found, partial(spans.of, i))
+        _choose(
+            LABELS[k], _frame_cues(LABELS[k], frames[i], featured, contributions, i, k, model),
+            featured.hits[i], weight, found, partial(spans.of, i),
+        )
         for i, k, weight, found in zip(rows, ks, lexicon_weights, candidates)
     ]
+
+
+def _frame_cues(
+    label: LabelId, frames: tuple[Frame, ...], featured: Featured, contributions: np.ndarray, i: int, k: int,
+    model: Model,
+) -> list[CueSpan]:
+    """The frames of sentence ``i`` whose source kind explains ``label``, as cues, strongest first.
+
+    A frame's weight is what its own features (kind, cue class, their combinations) add to the label's
+    log-odds in this sentence; a frame whose features argue against the label does not explain it.
+    """
+    kinds = FRAME_KINDS.get(label)
+    if not kinds or not frames:
+        return []
+    found = [frame for frame in frames if frame.kind in kinds and not frame.raw.negated]
+    if not found:
+        return []
+    matrix = featured.matrix
+    first, stop = int(matrix.indptr[i]), int(matrix.indptr[i + 1])
+    entry_of = {column: first + n for n, column in enumerate(matrix.indices[first:stop].tolist())}
+    length = len(featured.sentences[i])
+    cues = []
+    for frame in found:
+        columns = {model.vocabulary.get(name) for name in frame_features((frame,), length)}
+        weight = sum(float(contributions[entry_of[c], k]) for c in columns if c is not None and c in entry_of)
+        if weight > 0:
+            start, end = _words_only(featured.sentences[i], *_frame_span(frame))
+            if start < end:
+                cues.append(CueSpan(label, start, end, weight))
+    return sorted(cues, key=lambda cue: -cue.weight)
+
+
+def _frame_span(frame: Frame) -> tuple[int, int]:
+    """The words a frame is shown as: source and verb together when close, else the source alone."""
+    raw = frame.raw
+    if raw.source_start < 0:
+        return raw.cue_start, raw.cue_end
+    gap = max(raw.cue_start - raw.source_end, raw.source_start - raw.cue_end)
+    if gap > MAX_FRAME_GAP:
+        return raw.source_start, raw.source_end
+    return min(raw.cue_start, raw.source_start), max(raw.cue_end, raw.source_end)
 
 
 def _ranked_candidates(
     matrix: Matrix, contributions: np.ndarray, rows: list[int], ks: list[int], tables: ColumnTables
 ) -> list[list[tuple[int, float]]]:
     """Per pair, up to ``2 * MAX_CUES_PER_LABEL`` (column, weight) that may explain it, strongest first
-    (ties in stored order): entries with a positive share of the label's log-odds and showable words."""
+    (ties in stored order): entries that add to the label's log-odds and hold showable words."""
     starts = matrix.indptr[rows]
     lengths = matrix.indptr[np.asarray(rows, dtype=np.int64) + 1] - starts
     pair = np.repeat(np.arange(len(rows)), lengths)
@@ -214,7 +288,7 @@ def _ranked_candidates(
 def _lexicon_weights(
     matrix: Matrix, contributions: np.ndarray, rows: list[int], ks: list[int], model: Model
 ) -> list[float]:
-    """Per pair, the share of the label's log-odds carried by its lexicon column (0.0 when absent)."""
+    """Per pair, the log-odds its lexicon column adds to the label (0.0 when absent)."""
     n_columns = len(model.idf)
     entry_rows = np.repeat(np.arange(len(matrix.indptr) - 1, dtype=np.int64), np.diff(matrix.indptr))
     keys = entry_rows * n_columns + matrix.indices
@@ -230,26 +304,47 @@ def _lexicon_weights(
 
 def _choose(
     label: LabelId,
+    frame_cues: list[CueSpan],
     hits: list[CueMatch],
     lexicon_weight: float,
     candidates: list[tuple[int, float]],
     span_of: Callable[[int], tuple[int, int] | None],
 ) -> list[CueSpan]:
-    """Pick the words behind one label: lexicon hits first, then the candidate columns' words that
-    carry at least :data:`MIN_SHARE_OF_TOP` of the strongest cue's weight and overlap no other cue."""
+    """Pick the words behind one label: its frames, then its lexicon hits, then the candidate columns'
+    words that carry at least :data:`MIN_SHARE_OF_TOP` of the strongest cue's weight; no two overlap."""
+    chosen: list[CueSpan] = []
+    for cue in frame_cues:
+        if len(chosen) < MAX_CUES_PER_LABEL and _apart(cue.start, cue.end, chosen):
+            chosen.append(cue)
     lexicon_hits = [(hit.start, hit.end) for hit in hits if hit.label == label]
     weight = lexicon_weight if lexicon_hits else 0.0
-    chosen = [CueSpan(label, start, end, weight) for start, end in lexicon_hits[:MAX_CUES_PER_LABEL]]
+    for start, end in lexicon_hits:
+        if len(chosen) < MAX_CUES_PER_LABEL and _apart(start, end, chosen):
+            chosen.append(CueSpan(label, start, end, weight))
     if not candidates:
-        return chosen
-    floor = MIN_SHARE_OF_TOP * max(weight, candidates[0][1])
+        return sorted(chosen, key=lambda c: c.start)
+    floor = MIN_SHARE_OF_TOP * max([weight, candidates[0][1], *(cue.weight for cue in chosen)])
     for column, candidate_weight in candidates:
         if len(chosen) >= MAX_CUES_PER_LABEL or (chosen and candidate_weight < floor):
             break
         span = span_of(column)
-        if span is not None and all(span[1] <= other.start or span[0] >= other.end for other in chosen):
+        if span is not None and _apart(span[0], span[1], chosen):
             chosen.append(CueSpan(label, span[0], span[1], candidate_weight))
     return sorted(chosen, key=lambda c: c.start)
+
+
+def _words_only(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """``start:end`` without the punctuation at either edge ("(EMERCOM)" ends on a word)."""
+    while start < end and not sentence[start].isalnum():
+        start += 1
+    while end > start and not sentence[end - 1].isalnum():
+        end -= 1
+    return start, end
+
+
+def _apart(start: int, end: int, chosen: list[CueSpan]) -> bool:
+    """Whether ``start:end`` overlaps none of the cues already chosen."""
+    return all(end <= other.start or start >= other.end for other in chosen)
 
 
 class _Spans:
@@ -287,7 +382,21 @@ class _Spans:
 
 
 def can_cue(feature: str) -> bool:
-    """Words can explain a flag; lexicon counters, punctuation and bare function words cannot."""
-    if feature.startswith(("l:", "f:")):
+    """Whether an n-gram feature's words can explain a flag: it must hold a sourcing word (one of the
+    attribution lexicons' word classes, or a 5-letter prefix of one) that is not a bare function word.
+    Lexicon counters and frame features are shown another way; punctuation and topic words never."""
+    head, words = feature[:2], feature[2:].split(" ")
+    if head == "k:":
+        return words != ["NEG"]  # a word class is sourcing words by construction; a bare "no" is not
+    if head not in ("w:", "p:", "b:", "s:"):
         return False
-    return any(word not in _NOT_CUES and (word.isalnum() or word in ("C", "A")) for word in feature[2:].split(" "))
+    vocabulary, prefixes = _sourcing_words()
+    known = prefixes if head == "p:" else vocabulary
+    return any(word not in _NOT_CUES and word.lower() in known for word in words)
+
+
+@lru_cache(maxsize=1)
+def _sourcing_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The words of the attribution lexicons' word classes, and their 5-letter prefixes."""
+    words = frozenset(word for word in default_lexicon().word_classes if word not in _NOT_CUES)
+    return words, frozenset(word[:5] for word in words if len(word) >= 5)

@@ -29,6 +29,7 @@ from provenance import __version__
 from provenance.labels import FLAGS, LABELS
 from provenance.pipeline import DEFAULT_MAX_CHARS, Scorer
 from provenance.results import ArticleScore, Cue, FrozenDict, SentenceScore
+from provenance.risk import risk_level, risk_of
 from provenance.rules import load_rules
 from provenance.safefile import FileProblem, FileTooLarge, read_limited, read_stream_limited, write_atomic
 
@@ -342,7 +343,11 @@ def _filtered(result: ArticleScore, shown: set[str] | None, threshold: float) ->
                            if label in shown and sentence.probabilities[label] >= threshold)]
     )
     counts = {label: sum(label in s.labels for s in sentences) for label in LABELS}
-    return result.model_copy(update={"sentences": sentences, "counts": FrozenDict(counts)})
+    update: dict[str, object] = {"sentences": sentences, "counts": FrozenDict(counts)}
+    if result.supported:  # risk is a function of what is shown, so it follows the filter
+        risk = risk_of(sentences)
+        update.update(risk=risk, level=risk_level(risk))
+    return result.model_copy(update=update)
 
 
 def _colour(out: TextIO) -> bool:
@@ -386,6 +391,8 @@ class _Batch:
             self._failed(error, f"provenance: {name}: {error}")
             return None
         self.done += 1
+        if not result.supported:
+            _report(self.err, unsupported_warning(name, result))
         return result
 
     def status(self, otherwise: ExitStatus) -> ExitStatus:
@@ -449,7 +456,7 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitStatus:
     """
     sources = _sources(args.paths)
     if len(sources) == 1 and not _names_many(args.paths):
-        return _render_one(args, sources[0], out)
+        return _render_one(args, sources[0], out, err)
     scorer = _scorer(args)
     batch = _Batch(args.fail_fast, err)
     written: list[tuple[str, str, ArticleScore]] = []
@@ -469,12 +476,20 @@ def _names_many(paths: Sequence[str]) -> bool:
     return len(paths) > 1 or any(Path(p).is_dir() or (not Path(p).exists() and any(c in p for c in "*?[")) for p in paths)
 
 
-def _render_one(args: argparse.Namespace, source: _Source, out: TextIO) -> ExitStatus:
+def unsupported_warning(name: str, result: ArticleScore) -> str:
+    """The stderr line for a text in a language the model does not read."""
+    return (f"provenance: warning: {name}: the text looks like language '{result.language}', and provenance "
+            "reads English only: nothing in it was flagged or rated (level 'unsupported')")
+
+
+def _render_one(args: argparse.Namespace, source: _Source, out: TextIO, err: TextIO) -> ExitStatus:
     """One input, one report at ``--output``."""
     from provenance.report import render_html
 
     text = source.load(args.encoding, args.max_chars)
     result = _scorer(args).score(text)
+    if not result.supported:
+        _report(err, unsupported_warning(source.name, result))
     write_atomic(args.output, render_html(result, text, source.name).encode("utf-8"))
     out.write(f"wrote {printable(str(args.output))}: risk {result.risk:.2f} ({result.level}), "
               f"{len(result.flagged)} flagged sentences\n")
@@ -533,7 +548,12 @@ def format_text(name: str, result: ArticleScore, shown: set[str], threshold: flo
         lines.append("    " + _highlight(sentence.text, sentence.start, [c for c in sentence.cues if c.label in flags], colour))
         lines.extend(_frame_lines(sentence, colour))
     counts = ", ".join(f"{label} {n}" for label, n in result.counts.items() if n)
-    lines.append(f"risk {result.risk:.2f} ({result.level}); {len(result.sentences)} sentences; {counts or 'no labels'}")
+    if not result.supported:
+        lines.append(f"not rated: language '{result.language}' is not supported (English only); "
+                     f"{len(result.sentences)} sentences")
+    else:
+        lines.append(f"risk {result.risk:.2f} ({result.level}); {len(result.sentences)} sentences; "
+                     f"{counts or 'no labels'}")
     return "\n".join(lines) + "\n\n"
 
 

@@ -31,12 +31,13 @@ def to_frame(results: Iterable[ArticleScore]) -> Any:
             "cues": [cue.model_dump() for cue in sentence.cues],
             "article_risk": result.risk,
             "article_level": result.level,
+            "article_language": result.language,
         }
         for number, result in enumerate(results)
         for sentence in result.sentences
     ]
     columns = ["article", "start", "end", "text", "labels", *[f"p_{label}" for label in LABELS], "cues",
-               "article_risk", "article_level"]
+               "article_risk", "article_level", "article_language"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -45,6 +46,8 @@ def article_row(result: ArticleScore) -> dict[str, Any]:
     return {
         "risk": result.risk,
         "level": result.level,
+        "language": result.language,
+        "supported": result.supported,
         "sentences": len(result.sentences),
         **{f"n_{label}": result.counts[label] for label in LABELS},
     }

@@ -19,6 +19,7 @@ from provenance.errors import (
     CHARS_PER_SENTENCE, InputTooLargeError, InputTypeError, ProvenanceError, TooManySentencesError,
 )
 from provenance.labels import LABELS, LabelId
+from provenance.language import Language, detect_language
 from provenance.modelfile import Model, load_default_model, load_model
 from provenance.results import ArticleScore
 from provenance.risk import article_risk, risk_level
@@ -144,9 +145,12 @@ class Scorer:
         for (text, sentences), article, article_frames in zip(batch, texts, frames):
             part = predictions.part(start, start + len(sentences))
             start += len(sentences)
+            language = detect_language(text) if sentences else Language(None, 0.0)
+            if not language.supported:  # the model's labels would be guesses; the house's phrases are not
+                part = part.unlabelled()
             if self.rules is not None:
                 part = self.rules.apply(article, part)
-            results.append(_article_score(text, sentences, article_frames, part, model.version))
+            results.append(_article_score(text, sentences, article_frames, part, model.version, language))
         return results
 
 
@@ -219,10 +223,15 @@ def _check_rules(rules: object, caller: str) -> None:
 
 
 def _article_score(
-    text: str, sentences: tuple[Sentence, ...], frames: list[tuple[Frame, ...]], predictions: Predictions, version: str
+    text: str,
+    sentences: tuple[Sentence, ...],
+    frames: list[tuple[Frame, ...]],
+    predictions: Predictions,
+    version: str,
+    language: Language,
 ) -> ArticleScore:
     """The result model, validated in one pass (pydantic-core does it several times faster than
-    building each nested model in Python)."""
+    building each nested model in Python). Text the model cannot read gets no rating at all."""
     counts: dict[LabelId, int] = {label: 0 for label in LABELS}
     for labels in predictions.labels:
         for label in labels:
@@ -236,9 +245,10 @@ def _article_score(
     ]
     for i, row in enumerate(rows):
         row["attributions"] = _attribution_rows(text, sentences, i, frames[i]) if frames[i] else []
-    risk = article_risk(predictions.probabilities)
+    risk = article_risk(predictions.probabilities, predictions.labels)
     return ArticleScore.model_validate(
-        {"risk": risk, "level": risk_level(risk), "counts": counts, "sentences": rows, "model_version": version}
+        {"risk": risk, "level": risk_level(risk) if language.supported else "unsupported", "counts": counts,
+         "sentences": rows, "model_version": version, "language": language.code, "supported": language.supported}
     )
 
 

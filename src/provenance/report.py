@@ -26,6 +26,7 @@ _RULES: Final = (
     " .level-high{color:#a3001b}",
     " .level-medium{color:#8a4b00}",
     " .level-low{color:#1e6b40}",
+    " .level-unsupported{color:#444}",
     " .legend{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;font:13px/1.4 system-ui,sans-serif}",
     " .legend dt{white-space:nowrap}",
     " .legend dd{margin:0;color:#333}",
@@ -57,12 +58,20 @@ def render_fragment(result: ArticleScore, text: str | None = None, title: str = 
     ``<style>``, every rule scoped under :data:`SCOPE`."""
     header = (
         f"<header><h1>{escape(title)}</h1>"
-        f"<p class=\"risk level-{result.level}\">risk {result.risk:.2f} &middot; {result.level}</p>"
+        f"{_rating(result)}"
         f"<p>{len(result.sentences)} sentences, {len(result.flagged)} flagged; model {escape(result.model_version)}</p>"
         f"{_legend(result)}</header>"
     )
     return (f"<div class=\"{SCOPE}\"><style>{STYLE}</style>{header}"
             f"<article><p>{_body(result, text)}</p></article></div>")
+
+
+def _rating(result: ArticleScore) -> str:
+    """The risk and its level, or why there is none (a language the model does not read)."""
+    if not result.supported:
+        return (f"<p class=\"risk level-unsupported\">not rated: language {escape(str(result.language))} "
+                "is not supported (English only)</p>")
+    return f"<p class=\"risk level-{result.level}\">risk {result.risk:.2f} &middot; {result.level}</p>"
 
 
 def _legend(result: ArticleScore) -> str:

@@ -17,7 +17,8 @@ from provenance import lonesurrogates
 from provenance.attribution import SourceKind
 from provenance.labels import FLAGS, LabelId
 
-RiskLevel = Literal["low", "medium", "high"]
+#: "unsupported": the text is in a language the model does not read, so nothing was flagged or rated.
+RiskLevel = Literal["low", "medium", "high", "unsupported"]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 _K = TypeVar("_K")
@@ -69,9 +70,15 @@ class Span(BaseModel):
 
 
 class Cue(Span):
-    """Words that drove a label: a lexicon phrase or the model's strongest n-gram.
+    """Words that drove a label: the attribution frame behind a sourcing label (its source and
+    sourcing verb, "a senior official said"), a lexicon phrase, a house-rule phrase, or a sourcing word
+    the model weighs heavily.
 
-    ``weight`` is the cue's contribution to the label's log-odds (larger = stronger).
+    ``weight`` is the cue's own contribution to the label's log-odds, before calibration: the model's
+    weight for the cue's feature times that feature's value in this sentence (for a frame, summed over
+    the frame's features). It is an absolute amount, not a share: +1.0 multiplies the odds by about
+    e (2.7); cues of one sentence can be compared, and they need not add up to anything. House-rule
+    cues carry a fixed weight (``provenance.rules.RULE_WEIGHT``).
     """
 
     label: LabelId
@@ -111,7 +118,14 @@ class SentenceScore(Span):
 
 
 class ArticleScore(BaseModel):
-    """The score of one article: its risk, its level and every sentence in text order."""
+    """The score of one article: its risk, its level and every sentence in text order.
+
+    ``language`` is the detected ISO 639-1 code (None when the text is too short or mixed to tell).
+    When ``supported`` is False the model cannot read that language: level is "unsupported" and the
+    model labels nothing; only house-rule phrases (which may be in any language) label sentences, and
+    risk counts only them (0.0 without rules). The probabilities are the model's raw output on text it
+    was not trained for; do not read them as evidence.
+    """
 
     model_config = _FROZEN
 
@@ -120,6 +134,8 @@ class ArticleScore(BaseModel):
     counts: Annotated[Mapping[LabelId, int], _ReadOnly]
     sentences: tuple[SentenceScore, ...]
     model_version: str
+    language: str | None = None
+    supported: bool = True
 
     @property
     def flagged(self) -> tuple[SentenceScore, ...]:
@@ -152,6 +168,8 @@ class ArticleScore(BaseModel):
         """One short line: risk, level, sentence and flag counts, the labels found; the full data is in
         ``to_json()`` and the fields."""
         found = ", ".join(f"{label}={n}" for label, n in self.counts.items() if n) or "none"
+        if not self.supported:
+            return f"ArticleScore(language={self.language!r} not supported, sentences={len(self.sentences)})"
         return (f"ArticleScore(risk={self.risk:.2f}, level={self.level!r}, sentences={len(self.sentences)}, "
                 f"flagged={len(self.flagged)}, labels: {found})")
 

@@ -23,14 +23,15 @@ import json
 import re
 import sys
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Final
 
 import re2
 
-from provenance.classify import CueSpan, Predictions
+from provenance.classify import MAX_CUES_PER_LABEL, CueSpan, Predictions
 from provenance.errors import RulesError
 from provenance.labels import LABEL_INDEX, LABELS, LabelId
 from provenance.phrases import PhraseMatcher, normalise
@@ -44,6 +45,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 RULE_PROBABILITY: Final = 0.95
 RULE_WEIGHT: Final = 5.0
+_START: Final = attrgetter("start")
 #: Limits that keep matching at most a fraction of scoring time (measured: 2,000 short phrases add
 #: about 0.2 s per MB of text); longer lists belong in the lexicon of a retrained model.
 MAX_PHRASES: Final = 2_000
@@ -94,15 +96,27 @@ class HouseRules:
                 probabilities[i, k] = max(probabilities[i, k], RULE_PROBABILITY)
                 if label_id not in labels[i]:
                     labels[i].append(label_id)
-                cues[i].append(CueSpan(label_id, start, end, RULE_WEIGHT))
+                cues[i].insert(0, CueSpan(label_id, start, end, RULE_WEIGHT))  # the house's own words first
         for label_id in self.disabled:
             probabilities[:, LABEL_INDEX[label_id]] = 0.0
         order = {label_id: i for i, label_id in enumerate(LABELS)}
         return Predictions(
             probabilities,
             [tuple(sorted((x for x in row if x not in self.disabled), key=order.__getitem__)) for row in labels],
-            [tuple(sorted((c for c in row if c.label not in self.disabled), key=lambda c: c.start)) for row in cues],
+            [tuple(sorted(_at_most_per_label(c for c in row if c.label not in self.disabled), key=_START))
+             for row in cues],
         )
+
+
+def _at_most_per_label(cues: Iterable[CueSpan]) -> list[CueSpan]:
+    """The first :data:`MAX_CUES_PER_LABEL` cues of each label, in the order given, none overlapping
+    another of its label (a house phrase that the model also found is shown once)."""
+    kept: list[CueSpan] = []
+    for cue in cues:
+        same = [other for other in kept if other.label == cue.label]
+        if len(same) < MAX_CUES_PER_LABEL and all(cue.end <= o.start or cue.start >= o.end for o in same):
+            kept.append(cue)
+    return kept
 
 
 def load_rules(path: str | Path) -> HouseRules:
