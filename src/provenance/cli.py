@@ -854,9 +854,13 @@ def _jsonl_articles(name: str, path: Path, field: str | None, group: str, encodi
             try:
                 record = strict_loads(line)
             except JSONProblem as problem:
-                _fail(batch, f"provenance: {where}: not a JSON line ({problem.message})")
+                _fail(batch, f"provenance: {where}: {problem.message}")
                 continue
-            text = record.get("text") if isinstance(record, dict) else None
+            if not isinstance(record, dict):
+                _fail(batch, f"provenance: {where}: not a JSON object; each line of a JSONL input is one object "
+                      "with the article in \"text\"")
+                continue
+            text = record.get("text")
             if not isinstance(text, str):
                 _fail(batch, f"provenance: {where}: no \"text\" string; each line of a JSONL "
                            "input is one JSON object with the article in \"text\"")

@@ -36,8 +36,9 @@ def summary_table(summary: Summary, by: str = "dir", clean: Callable[[str], str]
     lines.append(_line(rows[-1], widths))
     keys = [f"{_TAGS[label]} {label}" for label in LABELS]
     lines.append(f"grouped by {clean(by)}; flagged: share of sentences with a flag (any label but on_record);")
-    lines.append(f"label columns count sentences: {', '.join(keys[:4])},")
-    lines.append(f"  {', '.join(keys[4:])}; low/medium/high count articles by risk level")
+    lines.append(f"label columns: sentences per label ({', '.join(keys[:3])},")
+    lines.append(f"  {', '.join(keys[3:])});")
+    lines.append("low/medium/high: articles per risk level")
     if summary.top:
         lines.append("")
         lines.append(f"most frequent cues (top {summary.top} per label; times each drove its label):")
