@@ -320,7 +320,7 @@ def test_stdin_empty_folder_and_bad_options(tmp_path: Path) -> None:
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 def test_summary_page_renders_in_headless_chromium(tmp_path: Path) -> None:
     page = tmp_path / "summary.html"
-    result = provenance_cli("summarize", str(ROOT / "fixtures"), str(ROOT / "seeds"), "--html", str(page), cwd=ROOT)
+    result = provenance_cli("summarize", "fixtures", "seeds", "--html", str(page), cwd=ROOT)
     assert result.returncode == 0, result.stderr
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
              "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}"]

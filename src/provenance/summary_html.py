@@ -42,7 +42,9 @@ _RULES: Final = (
     " td{padding:3px 6px;border-bottom:1px solid #e3e3e3;vertical-align:top}",
     " td.num{text-align:right}",
     " th.num{text-align:right}",
+    " th.row{border-bottom:1px solid #e3e3e3}",
     " tr.total td{font-weight:bold;border-top:2px solid #999}",
+    " tr.total th{border-top:2px solid #999}",
     " .swatch{display:inline-block;padding:0 5px;border-radius:3px;color:#111;font-size:.85em;font-weight:bold}",
     " .legend{list-style:none;padding:0;margin:.4em 0;display:flex;flex-wrap:wrap;gap:4px 14px;font-size:.9em}",
     " .cues{max-width:40em}",
@@ -65,7 +67,9 @@ def render_summary_html(summary: Summary, by: str = "dir", title: str = "provena
         f"<h2>Groups</h2>{_group_table(summary)}"
         f"<p class=\"note\">flagged: share of sentences with any label but on_record. Label columns count sentences "
         "(a sentence can carry several labels); low, medium and high count articles by risk level.</p>"
-        f"<h2>Label mix per group</h2>{_legend()}{_label_mix(summary)}"
+        f"<h2>Label mix per group</h2>{_legend()}<p class=\"note\">Each bar splits a group's sentences by label: "
+        "a sentence counts once for every label it carries, or once as none; n is the total.</p>"
+        f"{_label_mix(summary)}"
         f"<h2>Article risk</h2>{_risk_histogram(total)}"
         f"<h2>Most frequent cues</h2>{_cue_table(summary)}"
     )
@@ -98,7 +102,7 @@ def _group_row(group: GroupSummary, attributes: str) -> str:
         *(str(group.levels[level]) for level in LEVELS),
     ]
     numbers = "".join(f"<td class=\"num\">{cell}</td>" for cell in cells)
-    return f"<tr{attributes}><th scope=\"row\">{escape(group.name)}</th>{numbers}</tr>"
+    return f"<tr{attributes}><th scope=\"row\" class=\"row\">{escape(group.name)}</th>{numbers}</tr>"
 
 
 def _legend() -> str:
@@ -127,7 +131,7 @@ def _label_mix(summary: Summary) -> str:
         y = 10 + index * row_height
         segments = _segments(group)
         whole = sum(count for *_, count in segments)
-        label = group.name if len(group.name) <= 24 else group.name[:23] + "\u2026"
+        label = _short(group.name)
         weight = " font-weight=\"bold\"" if group is summary.total else ""
         parts.append(f"<g><title>{escape(group.name)}</title><text x=\"{left - 10}\" y=\"{y + 16}\" "
                      f"text-anchor=\"end\" font-size=\"13\"{weight}>{escape(label)}</text></g>")
@@ -157,6 +161,14 @@ def _label_mix(summary: Summary) -> str:
     return _svg("mix", width, height, "Label mix per group",
                 "Stacked bars, one per group and for all groups: each label's share of the group's sentence labels, "
                 f"with sentences carrying no label as 'no label'. {shown}.", "".join(parts))
+
+
+def _short(name: str, room: int = 22) -> str:
+    """A name that fits left of the bars: a path keeps its end (the folder or file), anything else its
+    start; the full name is in the row's title."""
+    if len(name) <= room:
+        return name
+    return "\u2026" + name[-(room - 1):] if "/" in name or "\\" in name else name[:room - 1] + "\u2026"
 
 
 def _risk_histogram(total: GroupSummary) -> str:
