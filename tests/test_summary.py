@@ -314,6 +314,8 @@ def test_stdin_empty_folder_and_bad_options(tmp_path: Path) -> None:
     assert nothing.returncode == 0 and json.loads(nothing.stdout)["total"]["articles"] == 0
     assert provenance_cli("summarize", str(blank), "--top", "-1").returncode == 2
     assert provenance_cli("summarize", str(blank), "--jobs", "0").returncode == 2
+    nowhere = provenance_cli("summarize", str(blank), "--html", str(tmp_path / "missing" / "s.html"))
+    assert nowhere.returncode == 2 and "name a file in an existing directory" in nowhere.stderr
     assert "summarize" in provenance_cli("--help").stdout
 
 

@@ -755,6 +755,8 @@ def _summarize(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitStatus
     by = args.by.strip()
     if not by or by == "field:":
         raise _UsageError("provenance: --by needs dir, file or a JSONL field name")
+    if args.html is not None and (args.html.is_dir() or not args.html.parent.is_dir()):
+        raise _UsageError(f"provenance: --html {args.html}: name a file in an existing directory")  # before scoring
     scorer = _scorer(args)
     batch = _Batch(args.fail_fast, err)
     builder = SummaryBuilder(args.top)
