@@ -18,6 +18,7 @@ from provenance.pipeline import DEFAULT_MAX_CHARS, Scorer, score, score_many
 from provenance.results import ArticleScore, Cue, RiskLevel, SentenceScore
 from provenance.rules import HouseRules, load_rules
 from provenance.segment import Sentence
+from provenance.summary import GroupSummary, Summary, summarize
 
 __version__ = "1.0.0"
 
@@ -27,6 +28,7 @@ __all__ = [
     "LABELS",
     "ArticleScore",
     "Cue",
+    "GroupSummary",
     "HouseRules",
     "InputTooLargeError",
     "InputTypeError",
@@ -38,11 +40,13 @@ __all__ = [
     "Scorer",
     "Sentence",
     "SentenceScore",
+    "Summary",
     "TooManySentencesError",
     "TrainingDataError",
     "__version__",
     "load_rules",
     "score",
     "score_many",
+    "summarize",
     "to_frame",
 ]

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import collections
 import glob
+import itertools
 import json
 import math
 import os
@@ -38,6 +40,7 @@ _EXAMPLES = """examples:
   provenance score articles/ --format jsonl > scores.jsonl
   cat article.txt | provenance score - --fail-above 0.6
   provenance render article.txt -o report.html
+  provenance summarize articles/ --html summary.html
   provenance train --data my_sentences/ --out my_model/
   provenance evaluate my_sentences.jsonl
 """
@@ -142,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--fail-fast", action="store_true", help="stop at the first input that fails (exit 2)")
     _add_input_options(render)
     _add_model_options(render)
+    _add_summarize(commands)
     return parser
 
 
@@ -215,8 +219,9 @@ def run(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr:
             out.write(f"provenance {__version__}\n")
             return ExitStatus.OK
         if args.command is None:
-            raise _UsageError("provenance: choose a command: score, render, train or evaluate (see --help)")
-        command = {"score": _score, "train": _train, "evaluate": _evaluate, "render": _render}[args.command]
+            raise _UsageError("provenance: choose a command: score, render, summarize, train or evaluate (see --help)")
+        command = {"score": _score, "train": _train, "evaluate": _evaluate, "render": _render,
+                   "summarize": _summarize}[args.command]
         status = command(args, out, err)
         out.flush()  # a closed pipe shows up here, not at interpreter exit
         return status
@@ -702,3 +707,231 @@ def _files_for(raw: str) -> list[Path]:
             return files
         raise _UsageError(f"provenance: {raw}: no file matches this pattern")
     raise _UsageError(f"provenance: {raw}: no such file or directory")
+
+
+# --- summarize: a corpus tallied per folder, file or JSONL field -------------------------------------
+
+#: Files read as JSONL, one article per line with its text in "text"; everything else is one article.
+JSONL_SUFFIXES: Final = frozenset({".jsonl"})
+_SUMMARIZE_EPILOG = """examples:
+  provenance summarize articles/                    # one row per folder, then (all)
+  provenance summarize wire.jsonl --by outlet --html outlets.html
+  provenance summarize 2026/ --by file --format csv > files.csv
+
+Inputs: .txt files (a directory gives every .txt file below it, as for score), a .jsonl file (one JSON
+object a line, the article in its "text" string, other fields to group by), or - for standard input
+(one article). --by dir (the default) groups by the folder a file is in; --by file by input file (a
+JSONL file is one group); --by FIELD by a JSONL field (a record without it, and every .txt article, goes
+to "(none)"; write field:dir or field:file for JSONL fields with those names).
+"""
+
+
+def _add_summarize(commands: Any) -> None:
+    """The ``summarize`` subcommand's options."""
+    summarize = _command(commands, "summarize", "tally a corpus per folder, file or JSONL field (table, JSON, CSV, HTML)",
+                         "Score every article and tally them per group: sentences per label, share of sentences "
+                         "flagged, mean and median risk, articles per risk level and the most frequent cues, "
+                         "plus an (all) row. An input that fails is reported on stderr and the rest are "
+                         "summarised (exit 4 at the end).", _SUMMARIZE_EPILOG + "\n" + _EXIT_CODES)
+    summarize.add_argument("paths", nargs="+", help="text files, directories, .jsonl files, or - for standard input")
+    summarize.add_argument("--by", default="dir", metavar="dir|file|FIELD",
+                           help="group by folder (default), by input file, or by a JSONL field such as outlet")
+    summarize.add_argument("--top", type=_count, default=5, metavar="N", help="most frequent cues kept per label (default 5)")
+    summarize.add_argument("--format", choices=("text", "json", "csv"), default="text",
+                           help="text (an aligned table, default); json (one document); csv (one row per group)")
+    summarize.add_argument("--html", type=Path, metavar="OUT.html",
+                           help="also write one self-contained HTML page with the table and plots")
+    summarize.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+                           help="worker processes for scoring (default 1; -1 for every core)")
+    summarize.add_argument("--fail-fast", action="store_true", help="stop at the first input that fails (exit 2)")
+    summarize.add_argument("--stdin-name", default="-", metavar="NAME", help="the name standard input is given (default -)")
+    _add_input_options(summarize)
+    _add_model_options(summarize)
+
+
+def _count(value: str) -> int:
+    """A whole number of at least 0."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} must be at least 0")
+    return number
+
+
+def _jobs(value: str) -> int:
+    """A number of worker processes: at least 1, or -1 for one per core (as joblib counts them)."""
+    if value.strip() == "-1":
+        return -1
+    return _positive_int(value)
+
+
+def _summarize(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitStatus:
+    """The ``summarize`` subcommand: articles are read, scored in batches and tallied one at a time."""
+    from provenance.summary import SummaryBuilder
+    from provenance.summary_text import summary_csv, summary_table
+
+    by = args.by.strip()
+    if not by or by == "field:":
+        raise _UsageError("provenance: --by needs dir, file or a JSONL field name")
+    if args.html is not None and (args.html.is_dir() or not args.html.parent.is_dir()):
+        raise _UsageError(f"provenance: --html {args.html}: name a file in an existing directory")  # before scoring
+    scorer = _scorer(args)
+    batch = _Batch(args.fail_fast, err)
+    builder = SummaryBuilder(args.top)
+    articles = _articles(_progress(_sources(args.paths, args.stdin_name), err), by, args, batch)
+    for group, result in _scored(scorer, articles, args.jobs, batch):
+        builder.add(group, result)
+    if batch.failed and not batch.done:
+        return ExitStatus.USAGE_ERROR  # every input failed, each already reported
+    summary = builder.build()
+    if args.html is not None:
+        from provenance.summary_html import render_summary_html
+
+        write_atomic(args.html, render_summary_html(summary, by=by).encode("utf-8"))
+    if args.format == "json":
+        out.write(json.dumps({"by": by, **summary.as_dict(), "failed_inputs": batch.failed}, indent=2,
+                             ensure_ascii=False) + "\n")
+    elif args.format == "csv":
+        out.write(summary_csv(summary))
+    else:
+        out.write(summary_table(summary, by, printable))
+        if args.html is not None:
+            out.write(f"wrote {printable(str(args.html))}\n")
+    return batch.status(ExitStatus.OK)
+
+
+def _articles(sources: Iterable[_Source], by: str, args: argparse.Namespace,
+              batch: _Batch) -> Iterator[tuple[tuple[str, str], str]]:
+    """((name, group), text) for every article the sources hold; what cannot be read is reported."""
+    from provenance.summary import MISSING
+
+    field = by.removeprefix("field:") if by.startswith("field:") or by not in ("dir", "file") else None
+    for source in sources:
+        if by == "dir":
+            group = str(source.path.parent) if source.path is not None and source.problem is None else source.name
+        elif by == "file":
+            group = source.name
+        else:
+            group = MISSING
+        if source.path is not None and source.problem is None and source.path.suffix.lower() in JSONL_SUFFIXES:
+            yield from _jsonl_articles(source.name, source.path, field, group, args.encoding, args.max_chars, batch)
+            continue
+        try:
+            text = source.load(args.encoding, args.max_chars)
+        except _UsageError as error:
+            _fail(batch, str(error))
+            continue
+        yield (source.name, group), text
+
+
+def _jsonl_articles(name: str, path: Path, field: str | None, group: str, encoding: str, max_chars: int,
+                    batch: _Batch) -> Iterator[tuple[tuple[str, str], str]]:
+    """The articles of a JSONL file, line by line (never the whole file at once); a bad line is
+    reported as ``FILE:LINE: problem`` and the rest are read."""
+    from provenance.strictjson import JSONProblem
+    from provenance.strictjson import loads as strict_loads
+
+    if "\n".encode(encoding, "replace") != b"\n" or "{".encode(encoding, "replace") != b"{":
+        _fail(batch, f"provenance: {name}: JSONL is read in encodings that write ASCII as ASCII "
+                   f"(utf-8, cp1252, latin-1...), not {encoding}")
+        return
+    limit = 6 * max_chars + 65_536  # a text of --max-chars characters, every one written as \\uXXXX, plus fields
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed below; a FIFO opens as well as a file
+    except OSError as error:
+        _fail(batch, f"provenance: {name}: cannot read it ({error.strerror or error})")
+        return
+    with handle:
+        number = 0
+        while True:
+            where = f"{name}:{number + 1}"
+            try:
+                raw = handle.readline(limit)
+                if len(raw) == limit and not raw.endswith(b"\n"):
+                    while (rest := handle.readline(limit)) and not rest.endswith(b"\n"):
+                        pass  # skip the rest of an overlong line
+                    number += 1
+                    _fail(batch, f"provenance: {where}: line longer than --max-chars "
+                               f"{max_chars:,} allows; raise --max-chars or split the text")
+                    continue
+            except OSError as error:
+                _fail(batch, f"provenance: {where}: cannot read it ({error.strerror or error})")
+                return
+            if not raw:
+                return
+            number += 1
+            try:
+                line = raw.decode(encoding)
+            except UnicodeDecodeError as error:
+                shown = "UTF-8" if codecs.lookup(encoding).name == "utf-8" else encoding
+                _fail(batch, f"provenance: {where}: not {shown} text (byte 0x{raw[error.start]:02x} at column "
+                           f"{error.start + 1}); convert it to UTF-8, or name its encoding with --encoding")
+                continue
+            if number == 1:
+                line = line.removeprefix("\ufeff")
+            if not line.strip():
+                continue
+            try:
+                record = strict_loads(line)
+            except JSONProblem as problem:
+                _fail(batch, f"provenance: {where}: {problem.message}")
+                continue
+            if not isinstance(record, dict):
+                _fail(batch, f"provenance: {where}: not a JSON object; each line of a JSONL input is one object "
+                      "with the article in \"text\"")
+                continue
+            text = record.get("text")
+            if not isinstance(text, str):
+                _fail(batch, f"provenance: {where}: no \"text\" string; each line of a JSONL "
+                           "input is one JSON object with the article in \"text\"")
+                continue
+            if len(text) > max_chars:
+                _fail(batch, f"provenance: {where}: {len(text):,} characters, over --max-chars "
+                           f"{max_chars:,}; raise --max-chars or split the text")
+                continue
+            yield (where, _field_group(record, field) if field is not None else group), text
+
+
+def _fail(batch: _Batch, message: str) -> None:
+    """Report a failed input (or, with ``--fail-fast``, end the run with exit 2 and this message)."""
+    batch._failed(_UsageError(message), message)
+
+
+def _field_group(record: dict[str, Any], field: str) -> str:
+    """A record's group under ``--by FIELD``: a string as it is, other values as JSON; none or empty: (none)."""
+    from provenance.summary import MISSING
+
+    value = record.get(field)
+    if value is None or value == "":
+        return MISSING
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _scored(scorer: Scorer, articles: Iterator[tuple[tuple[str, str], str]], n_jobs: int,
+            batch: _Batch) -> Iterator[tuple[str, ArticleScore]]:
+    """(group, result) for every article, scored in batches by ``score_many``.
+
+    ``score_many`` stops at the first text it cannot score; that text is reported and the stream
+    resumes after it. Texts are held only while in flight: read but not yet scored.
+    """
+    pending: collections.deque[tuple[tuple[str, str], str]] = collections.deque()
+
+    def feed(stream: Iterable[tuple[tuple[str, str], str]]) -> Iterator[str]:
+        for item in stream:
+            pending.append(item)
+            yield item[1]
+
+    while True:
+        retry = list(pending)
+        pending.clear()
+        try:
+            for result in scorer.score_many(feed(itertools.chain(retry, articles)), n_jobs=n_jobs):
+                (_, group), _ = pending.popleft()
+                batch.done += 1
+                yield group, result
+            return
+        except ProvenanceError as error:
+            (name, _), _ = pending.popleft()
+            _fail(batch, f"provenance: {name}: {error}")
