@@ -96,11 +96,15 @@ def test_palette_passes_aa_and_stays_distinct_under_colour_vision_deficiencies()
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
-def test_seed_report_renders_in_headless_chromium(tmp_path: Path, seed_texts: dict[str, str]) -> None:
+def test_seed_report_renders_in_headless_chromium(
+    tmp_path: Path, seed_texts: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     name = min(seed_texts)
-    (tmp_path / name).write_text(seed_texts[name], encoding="utf-8")
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / name).write_text(seed_texts[name], encoding="utf-8")
     report = tmp_path / "report.html"
-    assert run(["render", str(tmp_path / name), "-o", str(report)]) == 0
+    monkeypatch.chdir(tmp_path)  # the report is titled as a user would name the file: seeds/NAME
+    assert run(["render", f"seeds/{name}", "-o", str(report)]) == 0
     profile = ["--user-data-dir=" + str(tmp_path / "profile")]
     dom = subprocess.run(
         [CHROMIUM, *CHROMIUM_FLAGS, *profile, "--dump-dom", report.as_uri()],

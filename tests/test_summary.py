@@ -72,7 +72,7 @@ def test_tallies_match_hand_counts() -> None:
     assert dict(daily.label_sentences) == {**dict.fromkeys(LABELS, 0), "anonymous_source": 1, "vague_attribution": 1,
                                            "unverified_claim": 1, "on_record": 1}
     assert daily.flagged_share == 0.5 and daily.mean_risk == pytest.approx(0.4) and daily.median_risk == pytest.approx(0.4)
-    assert dict(daily.levels) == {"low": 1, "medium": 0, "high": 1}
+    assert dict(daily.levels) == {"low": 1, "medium": 0, "high": 1, "unsupported": 0}
     assert daily.risk_histogram[4] == 1 and daily.risk_histogram[12] == 1 and sum(daily.risk_histogram) == 2
     # cues are case-folded and whitespace-collapsed: "Sources" and "sources " are one cue
     assert daily.top_cues["anonymous_source"] == (CueCount("sources", 2),)
@@ -85,7 +85,7 @@ def test_tallies_match_hand_counts() -> None:
     total = summary.total
     assert (total.articles, total.sentences, total.flagged_sentences, total.unlabelled_sentences) == (4, 5, 3, 1)
     assert total.mean_risk == pytest.approx(1.3 / 4) and total.median_risk == pytest.approx(0.3)
-    assert dict(total.levels) == {"low": 2, "medium": 1, "high": 1}
+    assert dict(total.levels) == {"low": 2, "medium": 1, "high": 1, "unsupported": 0}
     assert total.top_cues["anonymous_source"] == (CueCount("sources", 2), CueCount("a mole", 1))
 
 
@@ -333,3 +333,15 @@ def test_summary_page_renders_in_headless_chromium(tmp_path: Path) -> None:
     subprocess.run([CHROMIUM, *flags, f"--screenshot={screenshot}", "--window-size=1100,1250", page.as_uri()],
                    capture_output=True, timeout=120, check=True)
     assert screenshot.stat().st_size > 10_000
+
+
+def test_unrated_articles_are_counted_but_not_averaged() -> None:
+    """A German article (invented here) is 'unsupported': counted as such, left out of the risk figures."""
+    german = ("Ein hoher Beamter, der anonym bleiben wollte, sagte, der Entwurf sei bereits fertig. "
+              "Die Angaben konnten nicht unabhängig überprüft werden.")
+    english = "Sources say the deal collapsed. A senior official, speaking on condition of anonymity, said so."
+    results = list(provenance.score_many([german, english]))
+    summary = provenance.summarize(("desk", r) for r in results)
+    (group,) = summary.groups
+    assert group.articles == 2 and group.levels["unsupported"] == 1
+    assert group.mean_risk == pytest.approx(results[1].risk) and sum(group.risk_histogram) == 1

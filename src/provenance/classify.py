@@ -334,7 +334,11 @@ def _choose(
 
 
 def _words_only(sentence: str, start: int, end: int) -> tuple[int, int]:
-    """``start:end`` without the punctuation at either edge ("(EMERCOM)" ends on a word)."""
+    """``start:end`` without the punctuation at either edge, and without a bracket left open at its end
+    ("the Ministry (EMERCOM)" is shown as "the Ministry")."""
+    opened = sentence.rfind("(", start, end)
+    if opened > start and sentence.find(")", opened, end - 1) < 0:
+        end = opened
     while start < end and not sentence[start].isalnum():
         start += 1
     while end > start and not sentence[end - 1].isalnum():

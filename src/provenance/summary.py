@@ -27,7 +27,10 @@ MISSING: Final = "(none)"
 #: The article-risk histogram has this many equal bins over [0, 1] (a risk of 1 falls in the last).
 HISTOGRAM_BINS: Final = 20
 DEFAULT_TOP: Final = 5
-LEVELS: Final[tuple[RiskLevel, ...]] = ("low", "medium", "high")
+#: Articles per level; "unsupported" counts texts in a language the model does not read (not rated).
+LEVELS: Final[tuple[RiskLevel, ...]] = ("low", "medium", "high", "unsupported")
+#: Column headings for the levels in tables (a short word for the long one).
+LEVEL_HEADINGS: Final[dict[RiskLevel, str]] = {"low": "low", "medium": "medium", "high": "high", "unsupported": "unrated"}
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,8 @@ class GroupSummary:
 
     ``label_sentences`` counts the sentences carrying each label (a sentence can carry several);
     ``flagged_sentences`` those carrying at least one flag (any label but ``on_record``);
-    ``unlabelled_sentences`` those carrying none. Risks are None for a group with no articles.
+    ``unlabelled_sentences`` those carrying none. Risk figures cover the rated articles (those in a
+    supported language) and are None for a group with none.
     """
 
     name: str
@@ -118,9 +122,10 @@ class _Tally:
 
     def add(self, result: ArticleScore) -> None:
         self.articles += 1
-        self.risks.append(result.risk)
         self.levels[result.level] += 1
-        self.histogram[min(HISTOGRAM_BINS - 1, int(result.risk * HISTOGRAM_BINS))] += 1
+        if result.supported:  # an unrated text has no risk to average
+            self.risks.append(result.risk)
+            self.histogram[min(HISTOGRAM_BINS - 1, int(result.risk * HISTOGRAM_BINS))] += 1
         for sentence in result.sentences:
             self.sentences += 1
             self.labels.update(sentence.labels)

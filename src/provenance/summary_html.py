@@ -14,7 +14,7 @@ from typing import Final
 
 from provenance.labels import LABEL_INFO, LABELS
 from provenance.risk import HIGH_FROM, MEDIUM_FROM
-from provenance.summary import HISTOGRAM_BINS, LEVELS, GroupSummary, Summary
+from provenance.summary import HISTOGRAM_BINS, LEVEL_HEADINGS, LEVELS, GroupSummary, Summary
 
 #: The one class every rule is scoped under, so the page's styles cannot reach a page around it.
 SCOPE: Final = "provenance-summary"
@@ -66,7 +66,8 @@ def render_summary_html(summary: Summary, by: str = "dir", title: str = "provena
         f"(grouped by {escape(by)}); {flagged} of sentences flagged; mean article risk {mean}.</p></header>"
         f"<h2>Groups</h2>{_group_table(summary)}"
         f"<p class=\"note\">flagged: share of sentences with any label but on_record. Label columns count sentences "
-        "(a sentence can carry several labels); low, medium and high count articles by risk level.</p>"
+        "(a sentence can carry several labels); low, medium and high count articles by risk level, "
+        "unrated those in a language the model does not read (left out of the risk figures).</p>"
         f"<h2>Label mix per group</h2>{_legend()}<p class=\"note\">Each bar splits a group's sentences by label: "
         "a sentence counts once for every label it carries, or once as none; n is the total.</p>"
         f"{_label_mix(summary)}"
@@ -87,7 +88,7 @@ def _group_table(summary: Summary) -> str:
     head = (f"<tr><th scope=\"col\">group</th><th scope=\"col\" class=\"num\">articles</th>"
             f"<th scope=\"col\" class=\"num\">sentences</th><th scope=\"col\" class=\"num\">flagged</th>{heads}"
             "<th scope=\"col\" class=\"num\">mean risk</th><th scope=\"col\" class=\"num\">median</th>"
-            + "".join(f"<th scope=\"col\" class=\"num\">{level}</th>" for level in LEVELS) + "</tr>")
+            + "".join(f"<th scope=\"col\" class=\"num\">{LEVEL_HEADINGS[level]}</th>" for level in LEVELS) + "</tr>")
     rows = "".join(_group_row(group, "") for group in summary.groups) + _group_row(summary.total, " class=\"total\"")
     return f"<div class=\"wide\"><table>{head}{rows}</table></div>"
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Final
 
 from provenance.labels import LABEL_INFO, LABELS
-from provenance.summary import LEVELS, GroupSummary, Summary
+from provenance.summary import LEVEL_HEADINGS, LEVELS, GroupSummary, Summary
 
 _TAGS: Final = {info.id: info.tag for info in LABEL_INFO}
 #: Characters that make a spreadsheet read a cell as a formula; such a cell gets a leading apostrophe.
@@ -27,7 +27,7 @@ def summary_table(summary: Summary, by: str = "dir", clean: Callable[[str], str]
     escaper); numbers are right-aligned, names left-aligned.
     """
     head = ["group", "articles", "sentences", "flagged", *(_TAGS[label] for label in LABELS),
-            "mean risk", "median", *LEVELS]
+            "mean risk", "median", *(LEVEL_HEADINGS[level] for level in LEVELS)]
     rows = [_row(group, clean) for group in (*summary.groups, summary.total)]
     widths = [max(len(cells[i]) for cells in (head, *rows)) for i in range(len(head))]
     lines = [_line(head, widths)]
@@ -38,7 +38,8 @@ def summary_table(summary: Summary, by: str = "dir", clean: Callable[[str], str]
     lines.append(f"grouped by {clean(by)}; flagged: share of sentences with a flag (any label but on_record);")
     lines.append(f"label columns: sentences per label ({', '.join(keys[:3])},")
     lines.append(f"  {', '.join(keys[3:])});")
-    lines.append("low/medium/high: articles per risk level")
+    lines.append("low/medium/high: articles per risk level; unrated: not English, so not rated and left out "
+                 "of the risk columns")
     if summary.top:
         lines.append("")
         lines.append(f"most frequent cues (top {summary.top} per label; times each drove its label):")
