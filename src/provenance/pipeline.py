@@ -19,7 +19,7 @@ from provenance.errors import (
     CHARS_PER_SENTENCE, InputTooLargeError, InputTypeError, ProvenanceError, TooManySentencesError,
 )
 from provenance.labels import LABELS, LabelId
-from provenance.language import Language, detect_language
+from provenance.language import UNDETERMINED, Language, detect_language
 from provenance.modelfile import Model, load_default_model, load_model
 from provenance.results import ArticleScore
 from provenance.risk import article_risk, risk_level
@@ -145,7 +145,7 @@ class Scorer:
         for (text, sentences), article, article_frames in zip(batch, texts, frames):
             part = predictions.part(start, start + len(sentences))
             start += len(sentences)
-            language = detect_language(text) if sentences else Language(None, 0.0)
+            language = detect_language(text) if sentences else UNDETERMINED
             if not language.supported:  # the model's labels would be guesses; the house's phrases are not
                 part = part.unlabelled()
             if self.rules is not None:
