@@ -17,12 +17,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import islice
-from typing import Final, NamedTuple
+from typing import Final, NamedTuple, get_args
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
 from provenance.attribution import (
-    CHECKABLE, Frame, default_lexicon, frame_features, is_checkable, only_unresolved_pronouns,
+    CHECKABLE, Frame, SourceKind, default_lexicon, frame_features, is_checkable, only_unresolved_pronouns,
 )
 from provenance.columns import ColumnTables, Featured, featurise_columns, tables_for
 from provenance.cues import CueMatch, Lexicon
@@ -211,41 +212,75 @@ def select_cues(
     """
     candidates = _ranked_candidates(featured.matrix, contributions, rows, ks, tables)
     lexicon_weights = _lexicon_weights(featured.matrix, contributions, rows, ks, model)
+    kind_weights = _kind_weights(featured.matrix, contributions, rows, ks, model)
     spans = _Spans(featured, tables)
     return [
         _choose(
-            LABELS[k], _frame_cues(LABELS[k], frames[i], featured, contributions, i, k, model),
+            LABELS[k], _frame_cues(LABELS[k], frames[i], featured.sentences[i], weights),
             featured.hits[i], weight, found, partial(spans.of, i),
         )
-        for i, k, weight, found in zip(rows, ks, lexicon_weights, candidates)
+        for i, k, weight, found, weights in zip(rows, ks, lexicon_weights, candidates, kind_weights)
     ]
 
 
-def _frame_cues(
-    label: LabelId, frames: tuple[Frame, ...], featured: Featured, contributions: np.ndarray, i: int, k: int,
-    model: Model,
-) -> list[CueSpan]:
-    """The frames of sentence ``i`` whose source kind explains ``label``, as cues, strongest first.
+def _pair_entries(matrix: Matrix, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Every stored entry of the given rows, as (pair number, entry index) arrays, in row order."""
+    starts = matrix.indptr[rows]
+    lengths = matrix.indptr[np.asarray(rows, dtype=np.int64) + 1] - starts
+    pair = np.repeat(np.arange(len(rows)), lengths)
+    entry = np.arange(int(lengths.sum())) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    return pair, entry
 
-    A frame's weight is what its own features (kind, cue class, their combinations) add to the label's
-    log-odds in this sentence; a frame whose features argue against the label does not explain it.
+
+def _kind_weights(
+    matrix: Matrix, contributions: np.ndarray, rows: list[int], ks: list[int], model: Model
+) -> list[list[float]]:
+    """Per pair, what the frame features of each source kind (``f:k=KIND`` and its combinations with cue
+    class, side and position) add to the label's log-odds: one row per pair, one column per kind."""
+    pair, entry = _pair_entries(matrix, rows)
+    kind = _frame_kind_columns(model)[matrix.indices[entry]]
+    framed = kind >= 0
+    weights = np.zeros((len(rows), len(_KINDS)))
+    pair, entry, kind = pair[framed], entry[framed], kind[framed]
+    np.add.at(weights, (pair, kind), contributions[entry, np.asarray(ks, dtype=np.int64)[pair]])
+    result: list[list[float]] = weights.tolist()
+    return result
+
+
+_KINDS: Final = get_args(SourceKind)
+_KIND_INDEX: Final = {kind: n for n, kind in enumerate(_KINDS)}
+_FRAME_KIND_COLUMNS: WeakKeyDictionary[Model, np.ndarray] = WeakKeyDictionary()
+
+
+def _frame_kind_columns(model: Model) -> np.ndarray:
+    """For every column of the model, the source kind its ``f:k=KIND...`` feature names, else -1
+    (built once per model: a scan of the vocabulary's frame features)."""
+    found = _FRAME_KIND_COLUMNS.get(model)
+    if found is None:
+        found = np.full(len(model.idf), -1, dtype=np.int64)
+        for name, column in model.vocabulary.items():
+            if name.startswith("f:k="):
+                found[column] = _KIND_INDEX.get(name[4:].split("&", 1)[0], -1)
+        _FRAME_KIND_COLUMNS[model] = found
+    return found
+
+
+def _frame_cues(label: LabelId, frames: tuple[Frame, ...], sentence: str, kind_weights: list[float]) -> list[CueSpan]:
+    """The frames of a sentence whose source kind explains ``label``, as cues, strongest first.
+
+    A frame weighs what the features of its kind add to the label's log-odds in this sentence; a frame
+    whose features argue against the label does not explain it.
     """
     kinds = FRAME_KINDS.get(label)
     if not kinds or not frames:
         return []
-    found = [frame for frame in frames if frame.kind in kinds and not frame.raw.negated]
-    if not found:
-        return []
-    matrix = featured.matrix
-    first, stop = int(matrix.indptr[i]), int(matrix.indptr[i + 1])
-    entry_of = {column: first + n for n, column in enumerate(matrix.indices[first:stop].tolist())}
-    length = len(featured.sentences[i])
     cues = []
-    for frame in found:
-        columns = {model.vocabulary.get(name) for name in frame_features((frame,), length)}
-        weight = sum(float(contributions[entry_of[c], k]) for c in columns if c is not None and c in entry_of)
+    for frame in frames:
+        if frame.kind not in kinds or frame.raw.negated:
+            continue
+        weight = kind_weights[_KIND_INDEX[frame.kind]]
         if weight > 0:
-            start, end = _words_only(featured.sentences[i], *_frame_span(frame))
+            start, end = _words_only(sentence, *_frame_span(frame))
             if start < end:
                 cues.append(CueSpan(label, start, end, weight))
     return sorted(cues, key=lambda cue: -cue.weight)
@@ -267,10 +302,7 @@ def _ranked_candidates(
 ) -> list[list[tuple[int, float]]]:
     """Per pair, up to ``2 * MAX_CUES_PER_LABEL`` (column, weight) that may explain it, strongest first
     (ties in stored order): entries that add to the label's log-odds and hold showable words."""
-    starts = matrix.indptr[rows]
-    lengths = matrix.indptr[np.asarray(rows, dtype=np.int64) + 1] - starts
-    pair = np.repeat(np.arange(len(rows)), lengths)
-    entry = np.arange(int(lengths.sum())) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    pair, entry = _pair_entries(matrix, rows)
     weight = contributions[entry, np.asarray(ks, dtype=np.int64)[pair]]
     positive = weight > 0
     pair, entry, weight = pair[positive], entry[positive], weight[positive]

@@ -76,7 +76,8 @@ class Cue(Span):
 
     ``weight`` is the cue's own contribution to the label's log-odds, before calibration: the model's
     weight for the cue's feature times that feature's value in this sentence (for a frame, summed over
-    the frame's features). It is an absolute amount, not a share: +1.0 multiplies the odds by about
+    the features of its source kind: the kind, and the kind with its cue class, side and position). It
+    is an absolute amount, not a share: +1.0 multiplies the odds by about
     e (2.7); cues of one sentence can be compared, and they need not add up to anything. House-rule
     cues carry a fixed weight (``provenance.rules.RULE_WEIGHT``).
     """
