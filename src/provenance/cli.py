@@ -184,15 +184,20 @@ def _probability(value: str) -> float:
     return number
 
 
-def _positive_int(value: str) -> int:
-    """An integer of at least 1."""
+def _whole_number(value: str, minimum: int) -> int:
+    """An integer of at least ``minimum``, or an argparse error that says which rule it broke."""
     try:
         number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} must be at least 1")
+    if number < minimum:
+        raise argparse.ArgumentTypeError(f"{value!r} must be at least {minimum}")
     return number
+
+
+def _positive_int(value: str) -> int:
+    """An integer of at least 1."""
+    return _whole_number(value, 1)
 
 
 def _text_encoding(value: str) -> str:
@@ -751,13 +756,7 @@ def _add_summarize(commands: Any) -> None:
 
 def _count(value: str) -> int:
     """A whole number of at least 0."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"{value!r} must be at least 0")
-    return number
+    return _whole_number(value, 0)
 
 
 def _jobs(value: str) -> int:
