@@ -18,6 +18,7 @@ from provenance.pipeline import DEFAULT_MAX_CHARS, Scorer, score, score_many
 from provenance.results import ArticleScore, Cue, RiskLevel, SentenceScore
 from provenance.rules import HouseRules, load_rules
 from provenance.segment import Sentence
+from provenance.speedups import speedups_enabled
 
 __version__ = "1.0.0"
 
@@ -44,5 +45,6 @@ __all__ = [
     "load_rules",
     "score",
     "score_many",
+    "speedups_enabled",
     "to_frame",
 ]

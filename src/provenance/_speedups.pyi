@@ -1,0 +1,26 @@
+"""Types of the compiled featuriser (``_speedups.pyx``); see that file and :mod:`provenance.speedups`."""
+
+from typing import Any, TypeVar
+
+import numpy as np
+
+_T = TypeVar("_T", bound=tuple[Any, ...])
+
+def attribution_tokens(sentence: str, tok_type: type[_T]) -> tuple[list[_T], list[int]]: ...
+def feature_tokens(sentences: list[str]) -> list[list[str]]: ...
+def ngram_columns(
+    described: np.ndarray,
+    rows: np.ndarray,
+    first_token: np.ndarray,
+    capital: int,
+    acronym: int,
+    base: int,
+    bigram_keys: np.ndarray,
+    bigram_columns: np.ndarray,
+    shape2_keys: np.ndarray,
+    shape2_columns: np.ndarray,
+    shape3_keys: np.ndarray,
+    shape3_columns: np.ndarray,
+    class2_keys: np.ndarray,
+    class2_columns: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...

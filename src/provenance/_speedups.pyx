@@ -1,0 +1,168 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
+"""Compiled versions of the featuriser's per-character and per-token loops.
+
+Each function here equals a pure-Python reference elsewhere in the package, which stays the
+definition (``tests/test_speedups.py`` holds them equal on random and real text); ``provenance.speedups``
+decides which one runs. Characters are classified with the same C-API predicates that CPython's
+``re`` module uses for ``\\w`` and ``\\s`` on ``str`` patterns, so token boundaries agree exactly,
+lone surrogates and all.
+"""
+
+from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISSPACE
+from libc.stdint cimport int64_t
+
+import numpy as np
+
+cdef extern from *:
+    """
+    /* A 4-tuple of a tuple subclass (a NamedTuple), filled without a Python-level call. */
+    static PyObject* provenance_tuple4(PyObject* type, PyObject* a, PyObject* b, PyObject* c, PyObject* d) {
+        PyTypeObject* t = (PyTypeObject*)type;
+        PyObject* r = t->tp_alloc(t, 4);
+        if (r == NULL) return NULL;
+        Py_INCREF(a); PyTuple_SET_ITEM(r, 0, a);
+        Py_INCREF(b); PyTuple_SET_ITEM(r, 1, b);
+        Py_INCREF(c); PyTuple_SET_ITEM(r, 2, c);
+        Py_INCREF(d); PyTuple_SET_ITEM(r, 3, d);
+        return r;
+    }
+    """
+    object provenance_tuple4(object type, object a, object b, object c, object d)
+
+
+cdef inline bint _word(Py_UCS4 c) noexcept:
+    """``\\w`` of a ``str`` pattern."""
+    return c == u'_' or Py_UNICODE_ISALNUM(c)
+
+
+cdef inline bint _attribution_joiner(Py_UCS4 c) noexcept:
+    return c == u'-' or c == u"'" or c == u'\u2019' or c == u'.' or c == u'&'
+
+
+cdef inline bint _feature_joiner(Py_UCS4 c) noexcept:
+    return c == u'-' or c == u"'" or c == u'\u2019'
+
+
+cdef inline bint _feature_mark(Py_UCS4 c) noexcept:
+    return (c == u'"' or c == u'\u201c' or c == u'\u201d' or c == u'\u201e' or c == u'\u00ab'
+            or c == u'\u00bb' or c == u'?' or c == u'!' or c == u':' or c == u',')
+
+
+cdef inline Py_ssize_t _word_end(str text, Py_ssize_t i, Py_ssize_t n, bint attribution) noexcept:
+    """End of the word token starting at ``i``: ``\\w+(?:[joiner]\\w+)*``, greedy."""
+    i += 1
+    while i < n and _word(text[i]):
+        i += 1
+    while i + 1 < n and (_attribution_joiner(text[i]) if attribution else _feature_joiner(text[i])) and _word(text[i + 1]):
+        i += 2
+        while i < n and _word(text[i]):
+            i += 1
+    return i
+
+
+def attribution_tokens(str sentence, object tok_type):
+    """``attribution._TOKEN.finditer`` as (tokens, starts): each token a ``tok_type`` of
+    (text, start, end, text.lower()), with the list of starts."""
+    cdef Py_ssize_t n = len(sentence), i = 0, end
+    cdef list tokens = [], starts = []
+    cdef str text
+    cdef Py_UCS4 c
+    while i < n:
+        c = sentence[i]
+        if _word(c):
+            end = _word_end(sentence, i, n, True)
+        elif Py_UNICODE_ISSPACE(c):
+            i += 1
+            continue
+        else:
+            end = i + 1
+        text = sentence[i:end]
+        start = i
+        starts.append(start)
+        tokens.append(provenance_tuple4(tok_type, text, start, end, text.lower()))
+        i = end
+    return tokens, starts
+
+
+def feature_tokens(list sentences):
+    """``[features._TOKEN.findall(s) for s in sentences]``."""
+    cdef list out = [], tokens
+    cdef str sentence
+    cdef Py_ssize_t n, i, end
+    cdef Py_UCS4 c
+    for sentence in sentences:
+        tokens = []
+        n = len(sentence)
+        i = 0
+        while i < n:
+            c = sentence[i]
+            if _word(c):
+                end = _word_end(sentence, i, n, False)
+                tokens.append(sentence[i:end])
+                i = end
+            else:
+                if _feature_mark(c):
+                    tokens.append(sentence[i:i + 1])
+                i += 1
+        out.append(tokens)
+    return out
+
+
+cdef inline int64_t _lookup(const int64_t[::1] keys, const int64_t[::1] columns, int64_t key) noexcept:
+    """Column of ``key`` in sorted ``keys`` (its leftmost occurrence), -1 when absent."""
+    cdef Py_ssize_t low = 0, high = keys.shape[0], middle
+    while low < high:
+        middle = (low + high) >> 1
+        if keys[middle] < key:
+            low = middle + 1
+        else:
+            high = middle
+    if low < keys.shape[0] and keys[low] == key:
+        return columns[low]
+    return -1
+
+
+def ngram_columns(
+    const int64_t[:, ::1] described, const int64_t[::1] rows, const int64_t[::1] first_token,
+    int64_t capital, int64_t acronym, int64_t base,
+    const int64_t[::1] bigram_keys, const int64_t[::1] bigram_columns,
+    const int64_t[::1] shape2_keys, const int64_t[::1] shape2_columns,
+    const int64_t[::1] shape3_keys, const int64_t[::1] shape3_columns,
+    const int64_t[::1] class2_keys, const int64_t[::1] class2_columns,
+):
+    """Columns of the bigram, shape-bigram, shape-trigram and class-bigram at each chunk token
+    (-1: none), as ``columns._families`` finds them; ``described`` columns as in ``columns``."""
+    cdef Py_ssize_t n = described.shape[0], t, s
+    cdef Py_ssize_t n2 = n - 1 if n > 1 else 0
+    cdef Py_ssize_t n3 = n - 2 if n > 2 else 0
+    shape_array = np.empty(n, dtype=np.int64)
+    bigram_array = np.full(n2, -1, dtype=np.int64)
+    shape2_array = np.full(n2, -1, dtype=np.int64)
+    class2_array = np.full(n2, -1, dtype=np.int64)
+    triple_array = np.full(n3, -1, dtype=np.int64)
+    cdef int64_t[::1] shape = shape_array, bigram = bigram_array, shape2 = shape2_array
+    cdef int64_t[::1] class2 = class2_array, triple = triple_array
+    # Columns of a description row (see provenance.columns): LOW 0, SHAPE 3, FIRST_SHAPE 4, STREAM 5, KIND 6.
+    for t in range(n):
+        shape[t] = described[t, 3]
+    for s in range(first_token.shape[0] - 1):
+        if first_token[s] < first_token[s + 1]:
+            shape[first_token[s]] = described[first_token[s], 4]
+    for t in range(n2):
+        if rows[t] != rows[t + 1]:
+            continue
+        bigram[t] = _lookup(bigram_keys, bigram_columns, described[t, 0] * base + described[t + 1, 0])
+        if _named(shape[t], capital, acronym) or _named(shape[t + 1], capital, acronym):
+            shape2[t] = _lookup(shape2_keys, shape2_columns, shape[t] * base + shape[t + 1])
+        if described[t, 6] >= 0 or described[t + 1, 6] >= 0:
+            class2[t] = _lookup(class2_keys, class2_columns, described[t, 5] * base + described[t + 1, 5])
+    for t in range(n3):
+        if rows[t] != rows[t + 2]:
+            continue
+        if _named(shape[t], capital, acronym) or _named(shape[t + 1], capital, acronym) or _named(shape[t + 2], capital, acronym):
+            triple[t] = _lookup(shape3_keys, shape3_columns, (shape[t] * base + shape[t + 1]) * base + shape[t + 2])
+    return bigram_array, shape2_array, triple_array, class2_array
+
+
+cdef inline bint _named(int64_t shape, int64_t capital, int64_t acronym) noexcept:
+    return shape == capital or shape == acronym

@@ -1,0 +1,79 @@
+"""Which featuriser loops run: the compiled extension ``provenance._speedups`` or the pure-Python reference.
+
+The extension is optional (an install without a C compiler is pure Python) and gives identical
+results, only faster; ``PROVENANCE_PURE_PYTHON=1`` in the environment forces the pure-Python path,
+for example to compare the two. Callers ask :func:`native` at each call, so :func:`pure_python`
+can switch paths in one process (for the equality tests and the benchmark).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Final, Protocol, TypeVar
+
+import numpy as np
+
+#: Set to anything but "" or "0" to use pure Python even where the extension is built.
+PURE_PYTHON_VARIABLE: Final = "PROVENANCE_PURE_PYTHON"
+_T = TypeVar("_T", bound=tuple[Any, ...])
+
+
+class Native(Protocol):
+    """What the extension provides (mypy checks ``_speedups.pyi`` against this)."""
+
+    def attribution_tokens(self, sentence: str, tok_type: type[_T], /) -> tuple[list[_T], list[int]]: ...
+
+    def feature_tokens(self, sentences: list[str], /) -> list[list[str]]: ...
+
+    def ngram_columns(
+        self, described: np.ndarray, rows: np.ndarray, first_token: np.ndarray, capital: int, acronym: int,
+        base: int, bigram_keys: np.ndarray, bigram_columns: np.ndarray, shape2_keys: np.ndarray,
+        shape2_columns: np.ndarray, shape3_keys: np.ndarray, shape3_columns: np.ndarray,
+        class2_keys: np.ndarray, class2_columns: np.ndarray, /,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
+
+
+def _load() -> Native | None:
+    """The extension module, or None when it is not built or switched off."""
+    if os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0"):
+        return None
+    try:
+        from provenance import _speedups
+    except ImportError:
+        return None
+    return _speedups
+
+
+_native: Native | None = _load()
+
+
+def native() -> Native | None:
+    """The compiled module when it is in use, else None (run the pure-Python reference)."""
+    return _native
+
+
+def speedups_enabled() -> bool:
+    """Whether scoring runs the compiled featuriser (False: pure Python, same results)."""
+    return _native is not None
+
+
+def extension_built() -> bool:
+    """Whether the compiled extension is importable, whether or not it is in use."""
+    try:
+        from provenance import _speedups  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@contextmanager
+def pure_python() -> Iterator[None]:
+    """Run the pure-Python reference inside the block (not thread-safe: for tests and benchmarks)."""
+    global _native
+    saved, _native = _native, None
+    try:
+        yield
+    finally:
+        _native = saved
