@@ -77,3 +77,17 @@ def pure_python() -> Iterator[None]:
         yield
     finally:
         _native = saved
+
+
+@contextmanager
+def compiled() -> Iterator[None]:
+    """Run the extension inside the block even where the environment forces pure Python (for the
+    equality tests); raises ImportError when it is not built."""
+    global _native
+    from provenance import _speedups
+
+    saved, _native = _native, _speedups
+    try:
+        yield
+    finally:
+        _native = saved
