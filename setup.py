@@ -38,8 +38,10 @@ def _extensions() -> list[Extension]:
     except ImportError as error:
         _skip(error)
         return []
-    extension = Extension("provenance._speedups", ["src/provenance/_speedups.pyx"], optional=True)
-    return list(cythonize([extension], compiler_directives={"language_level": "3"}, quiet=True))
+    extensions = [
+        Extension(f"provenance.{name}", [f"src/provenance/{name}.pyx"], optional=True) for name in ("_speedups", "_frames")
+    ]
+    return list(cythonize(extensions, compiler_directives={"language_level": "3"}, quiet=True))
 
 
 setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})

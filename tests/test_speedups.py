@@ -8,6 +8,7 @@ the two paths is tested either way.
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from typing import Any, TypeVar
 
 import pytest
 from conftest import ROOT
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from reference import PIECES, labelled_sentences
 
@@ -46,6 +47,22 @@ TEXT = st.lists(
     max_size=16,
 ).map("".join)
 T = TypeVar("T")
+
+
+def _lexicon_words() -> list[str]:
+    """Words that steer frame reading: cues, pronouns, outlets, organisation heads, source nouns."""
+    lex = default_lexicon()
+    words = set(lex.cue_classes) | set(lex.pronouns) | set(lex.outlets) | set(lex.org_heads) | set(lex.modifiers)
+    words |= lex.role_singular | lex.role_plural | lex.groups | lex.documents | lex.public_records | lex.secrecy
+    return sorted(words)
+
+
+# Names, joiners, brackets, negations and auxiliaries: as likely as all the lexicon words together.
+GLUE = ["Ana", "Ruiz", "Harlow", "Energy", "NATO", "Monday", "However", "the", "a", "of", "and", "&", ",", "(", ")",
+        ":", "\u2014", '"', "'s", "\u2019s", "to", "not", "declined", "has", "been", "was", "by", "them", "two", "3",
+        "specialists", "campaigner", "rebels", "Syrian", "adding", "citing", "familiar", "with", "said", "told",
+        "according", "official", "officials", "spokesperson", "report", "Reuters", "she", "they", "it", "we"]
+SOURCING = st.lists(st.one_of(st.sampled_from(GLUE), st.sampled_from(_lexicon_words())), min_size=1, max_size=40).map(" ".join)
 
 
 def _paths(function: Callable[[], T]) -> tuple[T, T]:
@@ -99,6 +116,29 @@ def test_tokens_equal_the_regexes_on_random_text(text: str) -> None:
 @given(st.lists(TEXT, max_size=6))
 def test_random_sentences_featurise_identically(sentences: list[str]) -> None:
     _assert_same_featurised(sentences)
+
+
+@needs_extension
+@settings(max_examples=300)
+@given(st.lists(SOURCING, max_size=4))
+def test_sourcing_word_salad_reads_identically(sentences: list[str]) -> None:
+    fast, reference = _paths(lambda: default_lexicon().attribute(sentences))
+    assert fast == reference
+
+
+@needs_extension
+def test_twenty_thousand_sourcing_sentences_read_identically() -> None:
+    """Bulk beside the shrinking search above: rare word orders ("Harlow & said") turn up here."""
+    chance = random.Random(11)
+    lexicon_words = _lexicon_words()
+    sentences = [
+        " ".join(chance.choice(GLUE if chance.random() < 0.5 else lexicon_words) for _ in range(chance.randint(1, 30)))
+        for _ in range(20_000)
+    ]
+    fast, reference = _paths(lambda: default_lexicon().attribute(sentences))
+    assert sum(map(len, reference)) > 10_000  # the sentences do exercise frame reading
+    for sentence, fast_frames, reference_frames in zip(sentences, fast, reference):
+        assert fast_frames == reference_frames, sentence
 
 
 @needs_extension

@@ -223,6 +223,9 @@ class AttributionLexicon:
         starts = list(accumulate((len(s) + 1 for s in sentences[:-1]), initial=0))
         found: list[list[RawFrame]] = [[] for _ in sentences]
         matches = find_spans([self.scanner], "\n".join(sentences))[0]
+        compiled = speedups.frame_reader(self)
+        if compiled is not None:  # the loop below, compiled
+            return [_drop_redundant(frames) for frames in compiled(sentences, starts, matches)]
         tokenised: dict[int, _Words] = {}
         for start, end in matches:
             i = bisect_right(starts, start) - 1

@@ -9,15 +9,21 @@ can switch paths in one process (for the equality tests and the benchmark).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Final, Protocol, TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+
+    from provenance.attribution import AttributionLexicon, RawFrame
 
 #: Set to anything but "" or "0" to use pure Python even where the extension is built.
 PURE_PYTHON_VARIABLE: Final = "PROVENANCE_PURE_PYTHON"
 _T = TypeVar("_T", bound=tuple[Any, ...])
+#: (sentences, where each starts in the joined text, cue matches in it) -> frames of each sentence.
+FrameReader = Callable[[Sequence[str], list[int], list[tuple[int, int]]], "list[list[RawFrame]]"]
 
 
 class Native(Protocol):
@@ -35,23 +41,37 @@ class Native(Protocol):
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
 
 
-def _load() -> Native | None:
-    """The extension module, or None when it is not built or switched off."""
+def _load() -> tuple[Native | None, Any]:
+    """The extension modules (featuriser loops, frame reading), or None when not built or switched off."""
     if os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0"):
-        return None
+        return None, None
     try:
-        from provenance import _speedups
+        from provenance import _frames, _speedups
     except ImportError:
-        return None
-    return _speedups
+        return None, None
+    return _speedups, _frames
 
 
-_native: Native | None = _load()
+_native, _frames = _load()
+_readers: dict[int, tuple[object, Any]] = {}  # id(lexicon) -> (lexicon, its compiled Reader)
 
 
 def native() -> Native | None:
     """The compiled module when it is in use, else None (run the pure-Python reference)."""
     return _native
+
+
+def frame_reader(lexicon: AttributionLexicon) -> FrameReader | None:
+    """The compiled per-cue loop of ``lexicon.find_many`` (None: run the pure-Python one)."""
+    if _frames is None:
+        return None
+    entry = _readers.get(id(lexicon))
+    if entry is None or entry[0] is not lexicon:
+        if len(_readers) >= 16:  # lexicons are few (one per process, plus tests): never grow without bound
+            _readers.clear()
+        entry = _readers[id(lexicon)] = (lexicon, _frames.Reader(lexicon))
+    reader: FrameReader = partial(_frames.read_frames, entry[1])
+    return reader
 
 
 def speedups_enabled() -> bool:
@@ -62,7 +82,7 @@ def speedups_enabled() -> bool:
 def extension_built() -> bool:
     """Whether the compiled extension is importable, whether or not it is in use."""
     try:
-        from provenance import _speedups  # noqa: F401
+        from provenance import _frames, _speedups  # noqa: F401
     except ImportError:
         return False
     return True
@@ -71,23 +91,26 @@ def extension_built() -> bool:
 @contextmanager
 def pure_python() -> Iterator[None]:
     """Run the pure-Python reference inside the block (not thread-safe: for tests and benchmarks)."""
-    global _native
-    saved, _native = _native, None
+    global _native, _frames
+    saved = _native, _frames
+    _native = _frames = None
     try:
         yield
     finally:
-        _native = saved
+        _native, _frames = saved
 
 
 @contextmanager
 def compiled() -> Iterator[None]:
     """Run the extension inside the block even where the environment forces pure Python (for the
     equality tests); raises ImportError when it is not built."""
-    global _native
+    global _native, _frames
+    from provenance import _frames as frames
     from provenance import _speedups
 
-    saved, _native = _native, _speedups
+    saved = _native, _frames
+    _native, _frames = _speedups, frames
     try:
         yield
     finally:
-        _native = saved
+        _native, _frames = saved
