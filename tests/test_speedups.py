@@ -27,7 +27,7 @@ from provenance.attribution import _Tok, _Words, default_lexicon, frame_features
 from provenance.columns import featurise_columns, tables_for
 from provenance.features import _TOKEN as FEATURE_TOKEN
 from provenance.modelfile import load_default_model
-from provenance.segment import segment
+from provenance.segment import Sentence, segment
 
 BUILT = speedups.extension_built()
 needs_extension = pytest.mark.skipif(
@@ -110,6 +110,24 @@ def test_tokens_equal_the_regexes_on_random_text(text: str) -> None:
     assert [t.text for t in tokens] == ATTRIBUTION_TOKEN.findall(text)
     texts = [text, "", text[::-1]]
     assert _speedups.feature_tokens(texts) == [FEATURE_TOKEN.findall(t) for t in texts]
+
+
+# Sentence ends, abbreviations, CJK and Devanagari marks, closers, blank and wrapped lines.
+ENDS = st.sampled_from([". ", "! ", "?\u201d ", "...", ".\u00bb ", ".)", ".]", "\u2026 ", "\u203c", "\u3002", "\uff01\u300d",
+                        "\u0964", "\u0965", "\n", "\r\n", "\n\n", " \n\t\n", "\r", "\u2028", "\u0085", "\x0c", "Mr. ",
+                        "e.g. ", "Inc. The ", "J. Smith", "a. the", "3.5", "U.S. Army", ",\n", "the\n", "said\nshe",
+                        "the\r\n", "\u3002\u2019", "\uff61\uff09"])
+PROSE = st.lists(st.one_of(ENDS, TEXT), max_size=12).map("".join)
+
+
+@needs_extension
+@given(PROSE, st.sampled_from([1_500, 40, 7, 1]))
+@example("Mr. Smith said. \u3002\u300d.\u3002 A\r\n\r\nB\n\n\nx.\u201d y", 1_500)
+@example("Officials said the\r\nroad reopened. She told\r\n the\u2028court \u3002\u2019x\uff61\uff09y\u0965z", 1_500)
+def test_random_text_segments_identically(text: str, max_sentence_chars: int) -> None:
+    fast, reference = _paths(lambda: segment(text, max_sentence_chars))
+    assert fast == reference
+    assert all(type(s) is Sentence for s in fast)
 
 
 @needs_extension

@@ -1,5 +1,6 @@
 """Types of the compiled featuriser (``_speedups.pyx``); see that file and :mod:`provenance.speedups`."""
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import numpy as np
@@ -8,6 +9,14 @@ _T = TypeVar("_T", bound=tuple[Any, ...])
 
 def attribution_tokens(sentence: str, tok_type: type[_T]) -> tuple[list[_T], list[int]]: ...
 def feature_tokens(sentences: list[str]) -> list[list[str]]: ...
+def sentences(
+    text: str,
+    max_sentence_chars: int,
+    sentence_type: type[_T],
+    is_hard_break: Callable[[str, int, int, int], bool],
+    ends_sentence: Callable[[str, int, int, int], bool],
+    cap_length: Callable[[str, int, int, int], list[tuple[int, int]]],
+) -> tuple[_T, ...]: ...
 def ngram_columns(
     described: np.ndarray,
     rows: np.ndarray,

@@ -26,8 +26,18 @@ cdef extern from *:
         Py_INCREF(d); PyTuple_SET_ITEM(r, 3, d);
         return r;
     }
+    static PyObject* provenance_tuple3(PyObject* type, PyObject* a, PyObject* b, PyObject* c) {
+        PyTypeObject* t = (PyTypeObject*)type;
+        PyObject* r = t->tp_alloc(t, 3);
+        if (r == NULL) return NULL;
+        Py_INCREF(a); PyTuple_SET_ITEM(r, 0, a);
+        Py_INCREF(b); PyTuple_SET_ITEM(r, 1, b);
+        Py_INCREF(c); PyTuple_SET_ITEM(r, 2, c);
+        return r;
+    }
     """
     object provenance_tuple4(object type, object a, object b, object c, object d)
+    object provenance_tuple3(object type, object a, object b, object c)
 
 
 cdef inline bint _word(Py_UCS4 c) noexcept:
@@ -166,3 +176,101 @@ def ngram_columns(
 
 cdef inline bint _named(int64_t shape, int64_t capital, int64_t acronym) noexcept:
     return shape == capital or shape == acronym
+
+
+# --- segmentation: the scans of segment._LINE_BREAKS and segment._TERMINAL ----------------------------
+
+
+cdef inline bint _line_break(Py_UCS4 c) noexcept:
+    return c in u"\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+cdef inline bint _latin_mark(Py_UCS4 c) noexcept:
+    return c in u".!?\u2026\u203c\u2047\u2048\u2049"
+
+
+cdef inline bint _cjk_mark(Py_UCS4 c) noexcept:
+    return c in u"\u3002\uff01\uff1f\uff61"
+
+
+cdef inline bint _cjk_closer(Py_UCS4 c) noexcept:
+    return c in u"\u300d\u300f\u201d\u2019)\uff09"
+
+
+cdef inline bint _latin_closer(Py_UCS4 c) noexcept:
+    return c in u"\"'\u201d\u2019\u00bb\u203a)]"
+
+
+def sentences(str text, Py_ssize_t max_sentence_chars, object sentence_type, object is_hard_break,
+              object ends_sentence, object cap_length):
+    """``segment.segment``: the line-break and sentence-end scans in C, the decisions (hard break,
+    abbreviation, over-long sentence) still made by the reference's own functions, passed in."""
+    cdef list blocks = [], out = []
+    cdef Py_ssize_t n = len(text), i = 0, j, k, start = 0, breaks, block_start, block_end, piece_start
+    cdef Py_UCS4 c
+    while i < n:  # blocks: cut at blank lines and at line breaks that end a line
+        if not _line_break(text[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and (_line_break(text[j]) or text[j] == u' ' or text[j] == u'\t'):
+            j += 1
+        breaks = 0  # line breaks in the run, CR LF counted once (segment._is_blank_line)
+        k = i
+        while k < j:
+            c = text[k]
+            if c == u'\r' and k + 1 < j and text[k + 1] == u'\n':
+                k += 1
+            if c != u' ' and c != u'\t':
+                breaks += 1
+            k += 1
+        if breaks > 1 or is_hard_break(text, start, i, j):
+            blocks.append((start, i))
+            start = j
+        i = j
+    blocks.append((start, n))
+    for block_start, block_end in blocks:
+        piece_start = block_start
+        i = block_start
+        while i < block_end:
+            c = text[i]
+            if _cjk_mark(c):
+                j = i + 1
+                while j < block_end and _cjk_mark(text[j]):
+                    j += 1
+                while j < block_end and _cjk_closer(text[j]):
+                    j += 1
+            elif c == u'\u0964' or c == u'\u0965':
+                j = i + 1
+            elif _latin_mark(c) and (i == 0 or not _latin_mark(text[i - 1])):
+                j = i + 1
+                while j < block_end and _latin_mark(text[j]):
+                    j += 1
+                while j < block_end and _latin_closer(text[j]):
+                    j += 1
+                if j < block_end and not Py_UNICODE_ISSPACE(text[j]):
+                    i += 1
+                    continue
+                if not ends_sentence(text, i, j, block_end):
+                    i = j
+                    continue
+            else:
+                i += 1
+                continue
+            _add(out, text, piece_start, j, max_sentence_chars, sentence_type, cap_length)
+            piece_start = i = j
+        _add(out, text, piece_start, block_end, max_sentence_chars, sentence_type, cap_length)
+    return tuple(out)
+
+
+cdef _add(list out, str text, Py_ssize_t start, Py_ssize_t end, Py_ssize_t limit, object sentence_type, object cap_length):
+    """One piece, trimmed of whitespace; an over-long one cut by the reference's ``_cap_length``."""
+    while start < end and Py_UNICODE_ISSPACE(text[start]):
+        start += 1
+    while end > start and Py_UNICODE_ISSPACE(text[end - 1]):
+        end -= 1
+    if 0 < end - start <= limit:
+        out.append(provenance_tuple3(sentence_type, text[start:end], start, end))
+    elif end > start:
+        for piece_start, piece_end in cap_length(text, start, end, limit):
+            out.append(provenance_tuple3(sentence_type, text[piece_start:piece_end], piece_start, piece_end))

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 #: Set to anything but "" or "0" to use pure Python even where the extension is built.
 PURE_PYTHON_VARIABLE: Final = "PROVENANCE_PURE_PYTHON"
 _T = TypeVar("_T", bound=tuple[Any, ...])
+_S = TypeVar("_S", bound=tuple[Any, ...])
 #: (sentences, where each starts in the joined text, cue matches in it) -> frames of each sentence.
 FrameReader = Callable[[Sequence[str], list[int], list[tuple[int, int]]], "list[list[RawFrame]]"]
 
@@ -32,6 +33,11 @@ class Native(Protocol):
     def attribution_tokens(self, sentence: str, tok_type: type[_T], /) -> tuple[list[_T], list[int]]: ...
 
     def feature_tokens(self, sentences: list[str], /) -> list[list[str]]: ...
+
+    def sentences(
+        self, text: str, max_sentence_chars: int, sentence_type: type[_S], is_hard_break: Callable[[str, int, int, int], bool],
+        ends_sentence: Callable[[str, int, int, int], bool], cap_length: Callable[[str, int, int, int], list[tuple[int, int]]], /,
+    ) -> tuple[_S, ...]: ...
 
     def ngram_columns(
         self, described: np.ndarray, rows: np.ndarray, first_token: np.ndarray, capital: int, acronym: int,
