@@ -1,18 +1,32 @@
 """Speed of provenance alone, for run.py: where one article's time goes, how far it is from the floor,
-batch throughput, and when worker processes pay off.
+batch throughput, when worker processes pay off, and the compiled featuriser against pure Python.
 
 Every figure is a median of repeated runs; stages are timed round-robin (one call of each in turn),
-so load from other processes on the machine falls on all of them alike.
+and the compiled and pure-Python paths are called in turn in one process, so load from other
+processes on the machine falls on all of them alike.
+
+Run alone (the speed figures only, without run.py's training and quality runs):
+
+    python benchmarks/speed.py [--quick] [--out DIRECTORY]
+
+writes speed.md and speed.json to benchmarks/results, or with --quick to benchmarks/results/quick.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import subprocess
+import sys
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import provenance
+from provenance import speedups
 from provenance.attribution import default_lexicon, frame_features
 from provenance.classify import labels_and_cues, score_matrix
 from provenance.columns import look_up, tables_for, tokenise, weigh
@@ -167,4 +181,161 @@ def render(speed: dict[str, Any]) -> list[str]:
     pays = jobs["pays_off_from_articles"]
     lines.append(f"\nn_jobs=2 pays off from {pays} articles per call (workers already started)." if pays else
                  "\nn_jobs=2 paid off at none of the sizes tried: was another process holding the second core?")
+    if "paths" in speed:
+        lines += ["", f"Compiled featuriser (in use: {provenance.speedups_enabled()}) against pure Python:", ""]
+        lines += render_paths(speed["paths"])
     return lines
+
+
+def paths(model: Model, article: str, texts: list[str], repeats: int, batch_repeats: int) -> dict[str, Any]:
+    """The compiled featuriser against pure Python, each figure measured in turns in one process:
+    p50/p95 of the article, score_many(n_jobs=1) MB/s, the stage table and cold start."""
+    scorer = provenance.Scorer(model, max_chars=10**9)
+    compiled_times: list[float] = []
+    pure_times: list[float] = []
+    for _ in range(repeats):
+        compiled_times += timed(lambda: scorer.score(article), 1)
+        with speedups.pure_python():
+            pure_times += timed(lambda: scorer.score(article), 1)
+    size = sum(len(t.encode("utf-8")) for t in texts)
+    compiled_batch: list[float] = []
+    pure_batch: list[float] = []
+    for _ in range(batch_repeats):
+        compiled_batch += timed(lambda: list(provenance.score_many(texts)), 1)
+        with speedups.pure_python():
+            pure_batch += timed(lambda: list(provenance.score_many(texts)), 1)
+    compiled_stages, pure_stages = paired_stage_tables(model, article, max(repeats // 2, 20))
+    cold = cold_starts(5 if repeats > 200 else 3)
+    return {
+        "compiled_available": speedups.extension_built(),
+        "latency": {name: _percentiles(times) for name, times in (("compiled", compiled_times), ("pure", pure_times))},
+        "batch_mb_per_s": {name: round(size / statistics.median(times) / 1e6, 3)
+                           for name, times in (("compiled", compiled_batch), ("pure", pure_batch))},
+        "batch_articles": len(texts),
+        "stages": {"compiled": compiled_stages, "pure": pure_stages},
+        "cold_start_s": cold,
+    }
+
+
+def paired_stage_tables(model: Model, article: str, repeats: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """:func:`stage_table` on the compiled and the pure-Python path, each stage timed on one path and
+    then the other before moving on, so that both see the same load."""
+    steps = _stage_steps(model, article)
+    with speedups.pure_python():
+        pure_steps = _stage_steps(model, article)
+    times: dict[str, dict[str, list[float]]] = {"compiled": {name: [] for name in steps},
+                                                "pure": {name: [] for name in steps}}
+    for _ in range(repeats):
+        for name in steps:
+            times["compiled"][name] += timed(steps[name], 1)
+            with speedups.pure_python():
+                times["pure"][name] += timed(pure_steps[name], 1)
+    tables = []
+    for path in ("compiled", "pure"):
+        ms = {name: 1000 * statistics.median(values) for name, values in times[path].items()}
+        ms["result rows + validation"] -= ms["risk"]
+        stages = {name: round(ms[name], 4) for name in STAGES}
+        tables.append({"stages_ms": stages, "sum_ms": round(sum(stages.values()), 4), "score_ms": round(ms["score()"], 4)})
+    return tables[0], tables[1]
+
+
+def _percentiles(times: list[float]) -> dict[str, float]:
+    ordered = sorted(times)
+    return {"p50_ms": round(1000 * statistics.median(ordered), 3),
+            "p95_ms": round(1000 * ordered[int(0.95 * (len(ordered) - 1))], 3)}
+
+
+COLD = "import provenance; provenance.score('x')"
+
+
+def cold_starts(repeats: int) -> dict[str, float]:
+    """Median seconds for a fresh interpreter to import provenance and score one text, on each path
+    (taken in turns), and what ``python -X importtime`` says the import spends on its largest parts."""
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    pure_env = {**env, speedups.PURE_PYTHON_VARIABLE: "1"}
+    compiled, pure = [], []
+    for _ in range(repeats):
+        compiled += timed(lambda: subprocess.run([sys.executable, "-c", COLD], check=True, env=env), 1)
+        pure += timed(lambda: subprocess.run([sys.executable, "-c", COLD], check=True, env=pure_env), 1)
+    return {"compiled": round(statistics.median(compiled), 3), "pure": round(statistics.median(pure), 3),
+            "import_ms": import_breakdown(env)}
+
+
+def import_breakdown(env: dict[str, str]) -> dict[str, float]:
+    """Cumulative import milliseconds of ``import provenance; score('x')`` and of the largest packages
+    it loads (each package's root module, wherever it is first imported), from ``python -X importtime``."""
+    output = subprocess.run([sys.executable, "-X", "importtime", "-c", COLD], check=True, env=env,
+                            capture_output=True, text=True).stderr
+    roots: dict[str, float] = {}
+    for line in output.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        _, cumulative, name = line[len("import time:"):].split("|")
+        if "." not in name.strip():
+            roots[name.strip()] = roots.get(name.strip(), 0.0) + int(cumulative) / 1000
+    largest = sorted(roots.items(), key=lambda kv: -kv[1])[:8]
+    return {name: round(ms, 1) for name, ms in largest}
+
+
+def render_paths(result: dict[str, Any]) -> list[str]:
+    """Markdown: compiled against pure Python, figure by figure, with the ratio."""
+    if not result["compiled_available"]:
+        return ["The compiled featuriser is not built here: both columns are pure Python."]
+    latency, batch, stages, cold = result["latency"], result["batch_mb_per_s"], result["stages"], result["cold_start_s"]
+    rows = [
+        ("800-word article p50 (ms)", latency["pure"]["p50_ms"], latency["compiled"]["p50_ms"]),
+        ("800-word article p95 (ms)", latency["pure"]["p95_ms"], latency["compiled"]["p95_ms"]),
+        (f"score_many(n_jobs=1), {result['batch_articles']:,} articles (MB/s per core)", batch["pure"], batch["compiled"]),
+        ("cold start, import + score('x') (s)", cold["pure"], cold["compiled"]),
+    ]
+    rows += [(f"stage: {name} (ms)", stages["pure"]["stages_ms"][name], stages["compiled"]["stages_ms"][name])
+             for name in STAGES]
+    rows.append(("sum of stages (ms)", stages["pure"]["sum_ms"], stages["compiled"]["sum_ms"]))
+    lines = ["| figure (paired, one core) | pure Python | compiled | compiled / pure |", "|---|---:|---:|---:|"]
+    lines += [f"| {name} | {pure:g} | {fast:g} | {fast / pure:.2f}x |" for name, pure, fast in rows]
+    lines += ["", "Import time of `import provenance; provenance.score('x')`, largest packages (ms, cumulative, "
+              "nested in one another, `python -X importtime`, one run): "
+              + ", ".join(f"{k} {v:g}" for k, v in cold["import_ms"].items()) + "."]
+    return lines
+
+
+def main() -> int:
+    """The speed figures alone: both paths, the n_jobs comparison, on one core except n_jobs=2."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats; writes to benchmarks/results/quick")
+    parser.add_argument("--out", type=Path, help="where to write speed.md and speed.json")
+    args = parser.parse_args()
+    root = Path(__file__).resolve().parent.parent
+    out = args.out or root / "benchmarks" / "results" / ("quick" if args.quick else "")
+    out.mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(root / "benchmarks"))
+    from run import article_of_words, load_fixtures
+
+    from provenance.modelfile import load_default_model
+
+    fixtures = load_fixtures()
+    thousand = [fixtures[i % len(fixtures)]["text"] for i in range(1000)]
+    jobs = jobs_comparison(thousand, 1 if args.quick else 3)
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
+    model = load_default_model()
+    article = article_of_words(fixtures, 800)
+    provenance.Scorer(model).score(article)
+    result = {
+        "article_words": len(article.split()),
+        "article_sentences": len(segment(article)),
+        "latency": latency(model, article, 100 if args.quick else 1000),
+        "stages": stage_table(model, article, 100 if args.quick else 500),
+        "batch": batch_throughput(thousand, 1 if args.quick else 3),
+        "jobs": jobs,
+        "paths": paths(model, article, thousand, 100 if args.quick else 500, 1 if args.quick else 3),
+    }
+    lines = render(result)
+    (out / "speed.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    (out / "speed.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
