@@ -22,6 +22,7 @@ import sys
 import statistics
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -191,52 +192,54 @@ def paths(model: Model, article: str, texts: list[str], repeats: int, batch_repe
     """The compiled featuriser against pure Python, each figure measured in turns in one process:
     p50/p95 of the article, score_many(n_jobs=1) MB/s, the stage table and cold start."""
     scorer = provenance.Scorer(model, max_chars=10**9)
-    compiled_times: list[float] = []
-    pure_times: list[float] = []
-    for _ in range(repeats):
-        compiled_times += timed(lambda: scorer.score(article), 1)
-        with speedups.pure_python():
-            pure_times += timed(lambda: scorer.score(article), 1)
+    latencies = in_turns(lambda: scorer.score(article), repeats)
     size = sum(len(t.encode("utf-8")) for t in texts)
-    compiled_batch: list[float] = []
-    pure_batch: list[float] = []
-    for _ in range(batch_repeats):
-        compiled_batch += timed(lambda: list(provenance.score_many(texts)), 1)
-        with speedups.pure_python():
-            pure_batch += timed(lambda: list(provenance.score_many(texts)), 1)
-    compiled_stages, pure_stages = paired_stage_tables(model, article, max(repeats // 2, 20))
-    cold = cold_starts(5 if repeats > 200 else 3)
+    batches = in_turns(lambda: list(provenance.score_many(texts)), batch_repeats)
     return {
         "compiled_available": speedups.extension_built(),
-        "latency": {name: _percentiles(times) for name, times in (("compiled", compiled_times), ("pure", pure_times))},
-        "batch_mb_per_s": {name: round(size / statistics.median(times) / 1e6, 3)
-                           for name, times in (("compiled", compiled_batch), ("pure", pure_batch))},
+        "latency": {path: _percentiles(times) for path, times in latencies.items()},
+        "batch_mb_per_s": {path: round(size / statistics.median(times) / 1e6, 3) for path, times in batches.items()},
         "batch_articles": len(texts),
-        "stages": {"compiled": compiled_stages, "pure": pure_stages},
-        "cold_start_s": cold,
+        "stages": paired_stage_tables(model, article, max(repeats // 2, 20)),
+        "cold_start_s": cold_starts(11 if repeats > 200 else 3),
     }
 
 
-def paired_stage_tables(model: Model, article: str, repeats: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """:func:`stage_table` on the compiled and the pure-Python path, each stage timed on one path and
-    then the other before moving on, so that both see the same load."""
-    steps = _stage_steps(model, article)
-    with speedups.pure_python():
-        pure_steps = _stage_steps(model, article)
-    times: dict[str, dict[str, list[float]]] = {"compiled": {name: [] for name in steps},
-                                                "pure": {name: [] for name in steps}}
-    for _ in range(repeats):
-        for name in steps:
-            times["compiled"][name] += timed(steps[name], 1)
-            with speedups.pure_python():
-                times["pure"][name] += timed(pure_steps[name], 1)
-    tables = []
+def in_turns(function: Callable[[], Any], repeats: int) -> dict[str, list[float]]:
+    """Seconds of each call of ``function`` on each path, the paths taking turns and swapping which
+    goes first every round (whichever runs second finds the caches warm from the first)."""
+    times: dict[str, list[float]] = {"compiled": [], "pure": []}
+    for round_ in range(repeats):
+        for path in ("compiled", "pure") if round_ % 2 == 0 else ("pure", "compiled"):
+            with _path(path):
+                times[path] += timed(function, 1)
+    return times
+
+
+def _path(path: str) -> AbstractContextManager[None]:
+    return nullcontext() if path == "compiled" else speedups.pure_python()
+
+
+def paired_stage_tables(model: Model, article: str, repeats: int) -> dict[str, dict[str, Any]]:
+    """:func:`stage_table` on each path: every round times all stages on one path, then all on the
+    other, the first path swapping each round, so that both see the same load and the same caches."""
+    steps = {}
     for path in ("compiled", "pure"):
-        ms = {name: 1000 * statistics.median(values) for name, values in times[path].items()}
+        with _path(path):
+            steps[path] = _stage_steps(model, article)
+    times: dict[str, dict[str, list[float]]] = {path: {name: [] for name in steps[path]} for path in steps}
+    for round_ in range(repeats):
+        for path in ("compiled", "pure") if round_ % 2 == 0 else ("pure", "compiled"):
+            with _path(path):
+                for name, step in steps[path].items():
+                    times[path][name] += timed(step, 1)
+    tables = {}
+    for path, path_times in times.items():
+        ms = {name: 1000 * statistics.median(values) for name, values in path_times.items()}
         ms["result rows + validation"] -= ms["risk"]
         stages = {name: round(ms[name], 4) for name in STAGES}
-        tables.append({"stages_ms": stages, "sum_ms": round(sum(stages.values()), 4), "score_ms": round(ms["score()"], 4)})
-    return tables[0], tables[1]
+        tables[path] = {"stages_ms": stages, "sum_ms": round(sum(stages.values()), 4), "score_ms": round(ms["score()"], 4)}
+    return tables
 
 
 def _percentiles(times: list[float]) -> dict[str, float]:
@@ -253,10 +256,11 @@ def cold_starts(repeats: int) -> dict[str, float]:
     (taken in turns), and what ``python -X importtime`` says the import spends on its largest parts."""
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     pure_env = {**env, speedups.PURE_PYTHON_VARIABLE: "1"}
-    compiled, pure = [], []
-    for _ in range(repeats):
-        compiled += timed(lambda: subprocess.run([sys.executable, "-c", COLD], check=True, env=env), 1)
-        pure += timed(lambda: subprocess.run([sys.executable, "-c", COLD], check=True, env=pure_env), 1)
+    compiled: list[float] = []
+    pure: list[float] = []
+    for round_ in range(repeats):
+        for times, path_env in ((compiled, env), (pure, pure_env))[:: 1 if round_ % 2 == 0 else -1]:
+            times += timed(lambda path_env=path_env: subprocess.run([sys.executable, "-c", COLD], check=True, env=path_env), 1)
     return {"compiled": round(statistics.median(compiled), 3), "pure": round(statistics.median(pure), 3),
             "import_ms": import_breakdown(env)}
 

@@ -1,9 +1,11 @@
 """Types of the compiled featuriser (``_speedups.pyx``); see that file and :mod:`provenance.speedups`."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
+
+from provenance.cues import CueMatch
 
 _T = TypeVar("_T", bound=tuple[Any, ...])
 
@@ -33,3 +35,15 @@ def ngram_columns(
     class2_keys: np.ndarray,
     class2_columns: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
+def structural_entries(
+    hits: list[list[CueMatch]],
+    frame_features: Sequence[Sequence[str]],
+    kinds: np.ndarray,
+    rows: np.ndarray,
+    vocabulary: dict[str, int],
+    pair_columns: np.ndarray,
+    n_columns: int,
+    lexicon_value: float,
+    frame_value: float,
+    window: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...

@@ -274,3 +274,39 @@ cdef _add(list out, str text, Py_ssize_t start, Py_ssize_t end, Py_ssize_t limit
     elif end > start:
         for piece_start, piece_end in cap_length(text, start, end, limit):
             out.append(provenance_tuple3(sentence_type, text[piece_start:piece_end], piece_start, piece_end))
+
+
+# --- structural columns: columns._structural -------------------------------------------------------
+
+
+def structural_entries(list hits, object frame_features, const int64_t[:] kinds, const int64_t[::1] rows,
+                       dict vocabulary, const int64_t[:, ::1] pair_columns, int64_t n_columns,
+                       double lexicon_value, double frame_value, Py_ssize_t window):
+    """(row, column, value) of each sentence's distinct lexicon, frame and class-pair features, sorted
+    by (row, column), a repeated one keeping its first value (lexicon, then frame, then class pair)."""
+    cdef dict first = {}  # row * n_columns + column -> value, in the order the reference meets them
+    cdef Py_ssize_t row, i, j, n = kinds.shape[0]
+    cdef int64_t column
+    for row in range(len(hits)):
+        for hit in <list>hits[row]:
+            column = vocabulary.get("l:" + hit[0], -1)
+            if column >= 0:
+                first.setdefault(row * n_columns + column, lexicon_value)
+    for row in range(len(frame_features)):
+        for feature in frame_features[row]:
+            column = vocabulary.get(feature, -1)
+            if column >= 0:
+                first.setdefault(row * n_columns + column, frame_value)
+    for i in range(n):  # a word of class A followed within ``window`` tokens of its sentence by one of class B
+        if kinds[i] < 0:
+            continue
+        for j in range(i + 1, min(i + window + 1, n)):
+            if rows[j] != rows[i]:
+                break
+            if kinds[j] >= 0 and kinds[j] != kinds[i]:
+                column = pair_columns[kinds[i], kinds[j]]
+                if column >= 0:
+                    first.setdefault(rows[i] * n_columns + column, frame_value)
+    keys = np.array(sorted(first), dtype=np.int64)
+    values = np.array([first[key] for key in keys.tolist()], dtype=np.float64)
+    return keys // n_columns, keys % n_columns, values

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from provenance.attribution import AttributionLexicon, RawFrame
+    from provenance.cues import CueMatch
 
 #: Set to anything but "" or "0" to use pure Python even where the extension is built.
 PURE_PYTHON_VARIABLE: Final = "PROVENANCE_PURE_PYTHON"
@@ -38,6 +39,12 @@ class Native(Protocol):
         self, text: str, max_sentence_chars: int, sentence_type: type[_S], is_hard_break: Callable[[str, int, int, int], bool],
         ends_sentence: Callable[[str, int, int, int], bool], cap_length: Callable[[str, int, int, int], list[tuple[int, int]]], /,
     ) -> tuple[_S, ...]: ...
+
+    def structural_entries(
+        self, hits: list[list[CueMatch]], frame_features: Sequence[Sequence[str]], kinds: np.ndarray, rows: np.ndarray,
+        vocabulary: dict[str, int], pair_columns: np.ndarray, n_columns: int, lexicon_value: float,
+        frame_value: float, window: int, /,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
 
     def ngram_columns(
         self, described: np.ndarray, rows: np.ndarray, first_token: np.ndarray, capital: int, acronym: int,
