@@ -333,6 +333,7 @@ def provenance_speed_figures(article: str, thousand: list[str], jobs: dict[str, 
         "stages": provenance_speed.stage_table(model, article, 100 if quick else 500),
         "batch": provenance_speed.batch_throughput(thousand, 1 if quick else 3),
         "jobs": jobs,
+        "paths": provenance_speed.paths(model, article, thousand, 100 if quick else 500, 1 if quick else 3),
     }
 
 

@@ -1,23 +1,39 @@
 """Speed of provenance alone, for run.py: where one article's time goes, how far it is from the floor,
-batch throughput, and when worker processes pay off.
+batch throughput, when worker processes pay off, and the compiled featuriser against pure Python.
 
 Every figure is a median of repeated runs; stages are timed round-robin (one call of each in turn),
-so load from other processes on the machine falls on all of them alike.
+and the compiled and pure-Python paths are called in turn in one process, so load from other
+processes on the machine falls on all of them alike.
+
+Run alone (the speed figures only, without run.py's training and quality runs):
+
+    python benchmarks/speed.py [--quick] [--out DIRECTORY]
+
+writes speed.md and speed.json to benchmarks/results, or with --quick to benchmarks/results/quick.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import subprocess
+import sys
 import statistics
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
 from typing import Any
 
 import provenance
+from provenance import speedups
 from provenance.attribution import default_lexicon, frame_features
 from provenance.classify import labels_and_cues, score_matrix
 from provenance.columns import look_up, tables_for, tokenise, weigh
 from provenance.features import _TOKEN
 from provenance.modelfile import Model
+from provenance.language import detect_language
 from provenance.pipeline import _article_score
 from provenance.risk import article_risk
 from provenance.segment import segment
@@ -30,6 +46,7 @@ STAGES = (
     "vocabulary lookup",
     "TF-IDF + matrix product + calibration",
     "cue selection",
+    "language",
     "result rows + validation",
     "risk",
 )
@@ -66,6 +83,7 @@ def _stage_steps(model: Model, article: str) -> dict[str, Callable[[], object]]:
     featured = weigh(tokens, entries, hits, tables)
     contributions, probabilities = score_matrix(featured.matrix, model)
     predictions = labels_and_cues(featured, frames, contributions, probabilities, model, tables)
+    language = detect_language(article)
     return {
         "segmentation": lambda: segment(article),
         "attribution": lambda: lexicon.attribute(texts),
@@ -75,8 +93,10 @@ def _stage_steps(model: Model, article: str) -> dict[str, Callable[[], object]]:
         "vocabulary lookup": lambda: look_up(tokens, hits, features, tables),
         "TF-IDF + matrix product + calibration": lambda: score_matrix(weigh(tokens, entries, hits, tables).matrix, model),
         "cue selection": lambda: labels_and_cues(featured, frames, contributions, probabilities, model, tables),
-        "result rows + validation": lambda: _article_score(article, sentences, frames, predictions, model.version),
-        "risk": lambda: article_risk(probabilities),
+        "language": lambda: detect_language(article),
+        "result rows + validation": lambda: _article_score(article, sentences, frames, predictions, model.version,
+                                                           language),
+        "risk": lambda: article_risk(probabilities, predictions.labels),
         "score()": lambda: scorer.score(article),
     }
 
@@ -167,4 +187,164 @@ def render(speed: dict[str, Any]) -> list[str]:
     pays = jobs["pays_off_from_articles"]
     lines.append(f"\nn_jobs=2 pays off from {pays} articles per call (workers already started)." if pays else
                  "\nn_jobs=2 paid off at none of the sizes tried: was another process holding the second core?")
+    if "paths" in speed:
+        lines += ["", f"Compiled featuriser (in use: {provenance.speedups_enabled()}) against pure Python:", ""]
+        lines += render_paths(speed["paths"])
     return lines
+
+
+def paths(model: Model, article: str, texts: list[str], repeats: int, batch_repeats: int) -> dict[str, Any]:
+    """The compiled featuriser against pure Python, each figure measured in turns in one process:
+    p50/p95 of the article, score_many(n_jobs=1) MB/s, the stage table and cold start."""
+    scorer = provenance.Scorer(model, max_chars=10**9)
+    latencies = in_turns(lambda: scorer.score(article), repeats)
+    size = sum(len(t.encode("utf-8")) for t in texts)
+    batches = in_turns(lambda: list(provenance.score_many(texts)), batch_repeats)
+    return {
+        "compiled_available": speedups.extension_built(),
+        "latency": {path: _percentiles(times) for path, times in latencies.items()},
+        "batch_mb_per_s": {path: round(size / statistics.median(times) / 1e6, 3) for path, times in batches.items()},
+        "batch_articles": len(texts),
+        "stages": paired_stage_tables(model, article, max(repeats // 2, 20)),
+        "cold_start_s": cold_starts(11 if repeats > 200 else 3),
+    }
+
+
+def in_turns(function: Callable[[], Any], repeats: int) -> dict[str, list[float]]:
+    """Seconds of each call of ``function`` on each path, the paths taking turns and swapping which
+    goes first every round (whichever runs second finds the caches warm from the first)."""
+    times: dict[str, list[float]] = {"compiled": [], "pure": []}
+    for round_ in range(repeats):
+        for path in ("compiled", "pure") if round_ % 2 == 0 else ("pure", "compiled"):
+            with _path(path):
+                times[path] += timed(function, 1)
+    return times
+
+
+def _path(path: str) -> AbstractContextManager[None]:
+    return nullcontext() if path == "compiled" else speedups.pure_python()
+
+
+def paired_stage_tables(model: Model, article: str, repeats: int) -> dict[str, dict[str, Any]]:
+    """:func:`stage_table` on each path: every round times all stages on one path, then all on the
+    other, the first path swapping each round, so that both see the same load and the same caches."""
+    steps = {}
+    for path in ("compiled", "pure"):
+        with _path(path):
+            steps[path] = _stage_steps(model, article)
+    times: dict[str, dict[str, list[float]]] = {path: {name: [] for name in steps[path]} for path in steps}
+    for round_ in range(repeats):
+        for path in ("compiled", "pure") if round_ % 2 == 0 else ("pure", "compiled"):
+            with _path(path):
+                for name, step in steps[path].items():
+                    times[path][name] += timed(step, 1)
+    tables = {}
+    for path, path_times in times.items():
+        ms = {name: 1000 * statistics.median(values) for name, values in path_times.items()}
+        ms["result rows + validation"] -= ms["risk"]
+        stages = {name: round(ms[name], 4) for name in STAGES}
+        tables[path] = {"stages_ms": stages, "sum_ms": round(sum(stages.values()), 4), "score_ms": round(ms["score()"], 4)}
+    return tables
+
+
+def _percentiles(times: list[float]) -> dict[str, float]:
+    ordered = sorted(times)
+    return {"p50_ms": round(1000 * statistics.median(ordered), 3),
+            "p95_ms": round(1000 * ordered[int(0.95 * (len(ordered) - 1))], 3)}
+
+
+COLD = "import provenance; provenance.score('x')"
+
+
+def cold_starts(repeats: int) -> dict[str, float]:
+    """Median seconds for a fresh interpreter to import provenance and score one text, on each path
+    (taken in turns), and what ``python -X importtime`` says the import spends on its largest parts."""
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    pure_env = {**env, speedups.PURE_PYTHON_VARIABLE: "1"}
+    compiled: list[float] = []
+    pure: list[float] = []
+    for round_ in range(repeats):
+        for times, path_env in ((compiled, env), (pure, pure_env))[:: 1 if round_ % 2 == 0 else -1]:
+            times += timed(lambda path_env=path_env: subprocess.run([sys.executable, "-c", COLD], check=True, env=path_env), 1)
+    return {"compiled": round(statistics.median(compiled), 3), "pure": round(statistics.median(pure), 3),
+            "import_ms": import_breakdown(env)}
+
+
+def import_breakdown(env: dict[str, str]) -> dict[str, float]:
+    """Cumulative import milliseconds of ``import provenance; score('x')`` and of the largest packages
+    it loads (each package's root module, wherever it is first imported), from ``python -X importtime``."""
+    output = subprocess.run([sys.executable, "-X", "importtime", "-c", COLD], check=True, env=env,
+                            capture_output=True, text=True).stderr
+    roots: dict[str, float] = {}
+    for line in output.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        _, cumulative, name = line[len("import time:"):].split("|")
+        if "." not in name.strip():
+            roots[name.strip()] = roots.get(name.strip(), 0.0) + int(cumulative) / 1000
+    largest = sorted(roots.items(), key=lambda kv: -kv[1])[:8]
+    return {name: round(ms, 1) for name, ms in largest}
+
+
+def render_paths(result: dict[str, Any]) -> list[str]:
+    """Markdown: compiled against pure Python, figure by figure, with the ratio."""
+    if not result["compiled_available"]:
+        return ["The compiled featuriser is not built here: both columns are pure Python."]
+    latency, batch, stages, cold = result["latency"], result["batch_mb_per_s"], result["stages"], result["cold_start_s"]
+    rows = [
+        ("800-word article p50 (ms)", latency["pure"]["p50_ms"], latency["compiled"]["p50_ms"]),
+        ("800-word article p95 (ms)", latency["pure"]["p95_ms"], latency["compiled"]["p95_ms"]),
+        (f"score_many(n_jobs=1), {result['batch_articles']:,} articles (MB/s per core)", batch["pure"], batch["compiled"]),
+        ("cold start, import + score('x') (s)", cold["pure"], cold["compiled"]),
+    ]
+    rows += [(f"stage: {name} (ms)", stages["pure"]["stages_ms"][name], stages["compiled"]["stages_ms"][name])
+             for name in STAGES]
+    rows.append(("sum of stages (ms)", stages["pure"]["sum_ms"], stages["compiled"]["sum_ms"]))
+    lines = ["| figure (paired, one core) | pure Python | compiled | compiled / pure |", "|---|---:|---:|---:|"]
+    lines += [f"| {name} | {pure:g} | {fast:g} | {fast / pure:.2f}x |" for name, pure, fast in rows]
+    lines += ["", "Import time of `import provenance; provenance.score('x')`, largest packages (ms, cumulative, "
+              "nested in one another, `python -X importtime`, one run): "
+              + ", ".join(f"{k} {v:g}" for k, v in cold["import_ms"].items()) + "."]
+    return lines
+
+
+def main() -> int:
+    """The speed figures alone: both paths, the n_jobs comparison, on one core except n_jobs=2."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats; writes to benchmarks/results/quick")
+    parser.add_argument("--out", type=Path, help="where to write speed.md and speed.json")
+    args = parser.parse_args()
+    root = Path(__file__).resolve().parent.parent
+    out = args.out or root / "benchmarks" / "results" / ("quick" if args.quick else "")
+    out.mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(root / "benchmarks"))
+    from run import article_of_words, load_fixtures
+
+    from provenance.modelfile import load_default_model
+
+    fixtures = load_fixtures()
+    thousand = [fixtures[i % len(fixtures)]["text"] for i in range(1000)]
+    jobs = jobs_comparison(thousand, 1 if args.quick else 3)
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
+    model = load_default_model()
+    article = article_of_words(fixtures, 800)
+    provenance.Scorer(model).score(article)
+    result = {
+        "article_words": len(article.split()),
+        "article_sentences": len(segment(article)),
+        "latency": latency(model, article, 100 if args.quick else 1000),
+        "stages": stage_table(model, article, 100 if args.quick else 500),
+        "batch": batch_throughput(thousand, 1 if args.quick else 3),
+        "jobs": jobs,
+        "paths": paths(model, article, thousand, 100 if args.quick else 500, 1 if args.quick else 3),
+    }
+    lines = render(result)
+    (out / "speed.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    (out / "speed.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,4 +1,4 @@
-"""The scoring path never imports training, evaluation or scikit-learn (this also guards cold start)."""
+"""The scoring path never imports training, evaluation, scikit-learn, joblib or tqdm (this also guards cold start)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 PROBE = (
     "import sys, provenance; provenance.score('Sources said so.'); "
     "print(','.join(sorted(m for m in sys.modules if m.startswith(('provenance.training', "
-    "'provenance.evaluation', 'sklearn', 'scipy', 'joblib')))))"
+    "'provenance.evaluation', 'sklearn', 'scipy', 'joblib', 'tqdm', 'Cython')))))"
 )
 
 

@@ -18,6 +18,7 @@ from provenance.pipeline import DEFAULT_MAX_CHARS, Scorer, score, score_many
 from provenance.results import ArticleScore, Cue, RiskLevel, SentenceScore
 from provenance.rules import HouseRules, load_rules
 from provenance.segment import Sentence
+from provenance.speedups import speedups_enabled
 from provenance.summary import GroupSummary, Summary, summarize
 
 __version__ = "1.0.0"
@@ -47,6 +48,7 @@ __all__ = [
     "load_rules",
     "score",
     "score_many",
+    "speedups_enabled",
     "summarize",
     "to_frame",
 ]

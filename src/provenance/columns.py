@@ -20,6 +20,7 @@ from typing import Final, NamedTuple
 
 import numpy as np
 
+from provenance import speedups
 from provenance.attribution import default_lexicon
 from provenance.cues import CueMatch
 from provenance.features import (
@@ -131,7 +132,8 @@ class ColumnTables:
         """Whether each column's words may be shown as a cue, judged once per column on first need
         (judging the whole vocabulary up front cost the first score 20 ms)."""
         flags = self._cue_ok[columns]
-        for column in np.unique(columns[flags < 0]).tolist():
+        # sorted(set()), not np.unique: numpy 2's unique imports numpy.ma (25 ms of every cold start).
+        for column in sorted(set(columns[flags < 0].tolist())):
             self._cue_ok[column] = can_cue(self.names[column])
         return np.asarray(self._cue_ok[columns] > 0)
 
@@ -255,7 +257,11 @@ def featurise_columns(
 
 def tokenise(sentences: Sequence[str], tables: ColumnTables) -> Tokens:
     """Tokens of every sentence (one C-level regex pass each) and their cached descriptions."""
-    tokens = [_TOKEN.findall(sentence) for sentence in sentences]
+    native = speedups.native()
+    if native is not None:
+        tokens = native.feature_tokens(sentences if isinstance(sentences, list) else list(sentences))
+    else:
+        tokens = [_TOKEN.findall(sentence) for sentence in sentences]
     lengths = np.fromiter(map(len, tokens), np.int64, len(tokens))
     first_token = np.concatenate([[0], np.cumsum(lengths)])
     rows = np.repeat(np.arange(len(tokens), dtype=np.int64), lengths)
@@ -283,6 +289,17 @@ def _families(
     described: np.ndarray, rows: np.ndarray, first_token: np.ndarray, tables: ColumnTables
 ) -> dict[str, np.ndarray]:
     """Column of every word feature, by family, at the chunk position of its first token (-1: none)."""
+    native = speedups.native()
+    if native is not None:  # one compiled pass over the tokens, binary searches instead of array passes
+        int64 = np.int64
+        keys = [array for family in _NGRAM_FAMILIES for array in tables.ngrams[family]]
+        bigram, shape2, triples, class2 = native.ngram_columns(
+            np.ascontiguousarray(described, int64), np.ascontiguousarray(rows, int64),
+            np.ascontiguousarray(first_token, int64), tables.words["C"], tables.words["A"], tables.base,
+            *(np.ascontiguousarray(array, int64) for array in keys),
+        )
+        return {"w": described[:, UNIGRAM], "p": described[:, PREFIX], BIGRAM: bigram, SHAPE2: shape2,
+                SHAPE3: triples, "k": described[:, CLASS], CLASS2: class2}
     n = len(described)
     shape = described[:, SHAPE].copy()
     starts = first_token[:-1][first_token[:-1] < first_token[1:]]
@@ -324,6 +341,13 @@ def _structural(
     tables: ColumnTables,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(row, column, value) of each sentence's distinct lexicon, frame and class-pair features."""
+    native = speedups.native()
+    if native is not None:  # one compiled pass and a dict instead of arrays and a sort per feature kind
+        return native.structural_entries(
+            hits, frame_features, described[:, KIND], np.ascontiguousarray(rows, np.int64), tables.vocabulary,
+            np.ascontiguousarray(tables.class_pair_columns, np.int64), len(tables.idf), LEXICON_VALUE, FRAME_VALUE,
+            CLASS_WINDOW,
+        )
     n = len(hits)
     get = tables.vocabulary.get
     lexicon_rows = np.repeat(np.arange(n, dtype=np.int64), np.fromiter(map(len, hits), np.int64, n))

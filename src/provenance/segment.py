@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Final, NamedTuple
 
+from provenance import speedups
+
 
 class Sentence(NamedTuple):
     """One sentence: its text and half-open offsets, ``text == article[start:end]``."""
@@ -56,6 +58,9 @@ _CONTINUES: Final = frozenset(["the", "a", "an", "of", "to", "in", "and", "or", 
 
 def segment(text: str, max_sentence_chars: int = MAX_SENTENCE_CHARS) -> tuple[Sentence, ...]:
     """Split ``text`` into sentences whose offsets slice back to the input."""
+    native = speedups.native()
+    if native is not None:  # the same scans in C, the same decisions
+        return native.sentences(text, max_sentence_chars, Sentence, _is_hard_break, _ends_sentence, _cap_length)
     sentences: list[Sentence] = []
     for block_start, block_end in _blocks(text):
         for start, end in _split_block(text, block_start, block_end):

@@ -1,0 +1,12 @@
+"""Types of the compiled frame reader (``_frames.pyx``); see :func:`provenance.speedups.frame_reader`."""
+
+from collections.abc import Sequence
+
+from provenance.attribution import AttributionLexicon, RawFrame
+
+class Reader:
+    def __init__(self, lex: AttributionLexicon) -> None: ...
+
+def read_frames(
+    r: Reader, sentences: Sequence[str], starts: list[int], matches: list[tuple[int, int]]
+) -> list[list[RawFrame]]: ...

@@ -1,0 +1,49 @@
+"""Types of the compiled featuriser (``_speedups.pyx``); see that file and :mod:`provenance.speedups`."""
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+
+from provenance.cues import CueMatch
+
+_T = TypeVar("_T", bound=tuple[Any, ...])
+
+def attribution_tokens(sentence: str, tok_type: type[_T]) -> tuple[list[_T], list[int]]: ...
+def feature_tokens(sentences: list[str]) -> list[list[str]]: ...
+def sentences(
+    text: str,
+    max_sentence_chars: int,
+    sentence_type: type[_T],
+    is_hard_break: Callable[[str, int, int, int], bool],
+    ends_sentence: Callable[[str, int, int, int], bool],
+    cap_length: Callable[[str, int, int, int], list[tuple[int, int]]],
+) -> tuple[_T, ...]: ...
+def ngram_columns(
+    described: np.ndarray,
+    rows: np.ndarray,
+    first_token: np.ndarray,
+    capital: int,
+    acronym: int,
+    base: int,
+    bigram_keys: np.ndarray,
+    bigram_columns: np.ndarray,
+    shape2_keys: np.ndarray,
+    shape2_columns: np.ndarray,
+    shape3_keys: np.ndarray,
+    shape3_columns: np.ndarray,
+    class2_keys: np.ndarray,
+    class2_columns: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
+def structural_entries(
+    hits: list[list[CueMatch]],
+    frame_features: Sequence[Sequence[str]],
+    kinds: np.ndarray,
+    rows: np.ndarray,
+    vocabulary: dict[str, int],
+    pair_columns: np.ndarray,
+    n_columns: int,
+    lexicon_value: float,
+    frame_value: float,
+    window: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...

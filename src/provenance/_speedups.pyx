@@ -1,0 +1,312 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
+"""Compiled versions of the featuriser's per-character and per-token loops.
+
+Each function here equals a pure-Python reference elsewhere in the package, which stays the
+definition (``tests/test_speedups.py`` holds them equal on random and real text); ``provenance.speedups``
+decides which one runs. Characters are classified with the same C-API predicates that CPython's
+``re`` module uses for ``\\w`` and ``\\s`` on ``str`` patterns, so token boundaries agree exactly,
+lone surrogates and all.
+"""
+
+from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISSPACE
+from libc.stdint cimport int64_t
+
+import numpy as np
+
+cdef extern from *:
+    """
+    /* A 4-tuple of a tuple subclass (a NamedTuple), filled without a Python-level call. */
+    static PyObject* provenance_tuple4(PyObject* type, PyObject* a, PyObject* b, PyObject* c, PyObject* d) {
+        PyTypeObject* t = (PyTypeObject*)type;
+        PyObject* r = t->tp_alloc(t, 4);
+        if (r == NULL) return NULL;
+        Py_INCREF(a); PyTuple_SET_ITEM(r, 0, a);
+        Py_INCREF(b); PyTuple_SET_ITEM(r, 1, b);
+        Py_INCREF(c); PyTuple_SET_ITEM(r, 2, c);
+        Py_INCREF(d); PyTuple_SET_ITEM(r, 3, d);
+        return r;
+    }
+    static PyObject* provenance_tuple3(PyObject* type, PyObject* a, PyObject* b, PyObject* c) {
+        PyTypeObject* t = (PyTypeObject*)type;
+        PyObject* r = t->tp_alloc(t, 3);
+        if (r == NULL) return NULL;
+        Py_INCREF(a); PyTuple_SET_ITEM(r, 0, a);
+        Py_INCREF(b); PyTuple_SET_ITEM(r, 1, b);
+        Py_INCREF(c); PyTuple_SET_ITEM(r, 2, c);
+        return r;
+    }
+    """
+    object provenance_tuple4(object type, object a, object b, object c, object d)
+    object provenance_tuple3(object type, object a, object b, object c)
+
+
+cdef inline bint _word(Py_UCS4 c) noexcept:
+    """``\\w`` of a ``str`` pattern."""
+    return c == u'_' or Py_UNICODE_ISALNUM(c)
+
+
+cdef inline bint _attribution_joiner(Py_UCS4 c) noexcept:
+    return c == u'-' or c == u"'" or c == u'\u2019' or c == u'.' or c == u'&'
+
+
+cdef inline bint _feature_joiner(Py_UCS4 c) noexcept:
+    return c == u'-' or c == u"'" or c == u'\u2019'
+
+
+cdef inline bint _feature_mark(Py_UCS4 c) noexcept:
+    return (c == u'"' or c == u'\u201c' or c == u'\u201d' or c == u'\u201e' or c == u'\u00ab'
+            or c == u'\u00bb' or c == u'?' or c == u'!' or c == u':' or c == u',')
+
+
+cdef inline Py_ssize_t _word_end(str text, Py_ssize_t i, Py_ssize_t n, bint attribution) noexcept:
+    """End of the word token starting at ``i``: ``\\w+(?:[joiner]\\w+)*``, greedy."""
+    i += 1
+    while i < n and _word(text[i]):
+        i += 1
+    while i + 1 < n and (_attribution_joiner(text[i]) if attribution else _feature_joiner(text[i])) and _word(text[i + 1]):
+        i += 2
+        while i < n and _word(text[i]):
+            i += 1
+    return i
+
+
+def attribution_tokens(str sentence, object tok_type):
+    """``attribution._TOKEN.finditer`` as (tokens, starts): each token a ``tok_type`` of
+    (text, start, end, text.lower()), with the list of starts."""
+    cdef Py_ssize_t n = len(sentence), i = 0, end
+    cdef list tokens = [], starts = []
+    cdef str text
+    cdef Py_UCS4 c
+    while i < n:
+        c = sentence[i]
+        if _word(c):
+            end = _word_end(sentence, i, n, True)
+        elif Py_UNICODE_ISSPACE(c):
+            i += 1
+            continue
+        else:
+            end = i + 1
+        text = sentence[i:end]
+        start = i
+        starts.append(start)
+        tokens.append(provenance_tuple4(tok_type, text, start, end, text.lower()))
+        i = end
+    return tokens, starts
+
+
+def feature_tokens(list sentences):
+    """``[features._TOKEN.findall(s) for s in sentences]``."""
+    cdef list out = [], tokens
+    cdef str sentence
+    cdef Py_ssize_t n, i, end
+    cdef Py_UCS4 c
+    for sentence in sentences:
+        tokens = []
+        n = len(sentence)
+        i = 0
+        while i < n:
+            c = sentence[i]
+            if _word(c):
+                end = _word_end(sentence, i, n, False)
+                tokens.append(sentence[i:end])
+                i = end
+            else:
+                if _feature_mark(c):
+                    tokens.append(sentence[i:i + 1])
+                i += 1
+        out.append(tokens)
+    return out
+
+
+cdef inline int64_t _lookup(const int64_t[::1] keys, const int64_t[::1] columns, int64_t key) noexcept:
+    """Column of ``key`` in sorted ``keys`` (its leftmost occurrence), -1 when absent."""
+    cdef Py_ssize_t low = 0, high = keys.shape[0], middle
+    while low < high:
+        middle = (low + high) >> 1
+        if keys[middle] < key:
+            low = middle + 1
+        else:
+            high = middle
+    if low < keys.shape[0] and keys[low] == key:
+        return columns[low]
+    return -1
+
+
+def ngram_columns(
+    const int64_t[:, ::1] described, const int64_t[::1] rows, const int64_t[::1] first_token,
+    int64_t capital, int64_t acronym, int64_t base,
+    const int64_t[::1] bigram_keys, const int64_t[::1] bigram_columns,
+    const int64_t[::1] shape2_keys, const int64_t[::1] shape2_columns,
+    const int64_t[::1] shape3_keys, const int64_t[::1] shape3_columns,
+    const int64_t[::1] class2_keys, const int64_t[::1] class2_columns,
+):
+    """Columns of the bigram, shape-bigram, shape-trigram and class-bigram at each chunk token
+    (-1: none), as ``columns._families`` finds them; ``described`` columns as in ``columns``."""
+    cdef Py_ssize_t n = described.shape[0], t, s
+    cdef Py_ssize_t n2 = n - 1 if n > 1 else 0
+    cdef Py_ssize_t n3 = n - 2 if n > 2 else 0
+    shape_array = np.empty(n, dtype=np.int64)
+    bigram_array = np.full(n2, -1, dtype=np.int64)
+    shape2_array = np.full(n2, -1, dtype=np.int64)
+    class2_array = np.full(n2, -1, dtype=np.int64)
+    triple_array = np.full(n3, -1, dtype=np.int64)
+    cdef int64_t[::1] shape = shape_array, bigram = bigram_array, shape2 = shape2_array
+    cdef int64_t[::1] class2 = class2_array, triple = triple_array
+    # Columns of a description row (see provenance.columns): LOW 0, SHAPE 3, FIRST_SHAPE 4, STREAM 5, KIND 6.
+    for t in range(n):
+        shape[t] = described[t, 3]
+    for s in range(first_token.shape[0] - 1):
+        if first_token[s] < first_token[s + 1]:
+            shape[first_token[s]] = described[first_token[s], 4]
+    for t in range(n2):
+        if rows[t] != rows[t + 1]:
+            continue
+        bigram[t] = _lookup(bigram_keys, bigram_columns, described[t, 0] * base + described[t + 1, 0])
+        if _named(shape[t], capital, acronym) or _named(shape[t + 1], capital, acronym):
+            shape2[t] = _lookup(shape2_keys, shape2_columns, shape[t] * base + shape[t + 1])
+        if described[t, 6] >= 0 or described[t + 1, 6] >= 0:
+            class2[t] = _lookup(class2_keys, class2_columns, described[t, 5] * base + described[t + 1, 5])
+    for t in range(n3):
+        if rows[t] != rows[t + 2]:
+            continue
+        if _named(shape[t], capital, acronym) or _named(shape[t + 1], capital, acronym) or _named(shape[t + 2], capital, acronym):
+            triple[t] = _lookup(shape3_keys, shape3_columns, (shape[t] * base + shape[t + 1]) * base + shape[t + 2])
+    return bigram_array, shape2_array, triple_array, class2_array
+
+
+cdef inline bint _named(int64_t shape, int64_t capital, int64_t acronym) noexcept:
+    return shape == capital or shape == acronym
+
+
+# --- segmentation: the scans of segment._LINE_BREAKS and segment._TERMINAL ----------------------------
+
+
+cdef inline bint _line_break(Py_UCS4 c) noexcept:
+    return c in u"\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+cdef inline bint _latin_mark(Py_UCS4 c) noexcept:
+    return c in u".!?\u2026\u203c\u2047\u2048\u2049"
+
+
+cdef inline bint _cjk_mark(Py_UCS4 c) noexcept:
+    return c in u"\u3002\uff01\uff1f\uff61"
+
+
+cdef inline bint _cjk_closer(Py_UCS4 c) noexcept:
+    return c in u"\u300d\u300f\u201d\u2019)\uff09"
+
+
+cdef inline bint _latin_closer(Py_UCS4 c) noexcept:
+    return c in u"\"'\u201d\u2019\u00bb\u203a)]"
+
+
+def sentences(str text, Py_ssize_t max_sentence_chars, object sentence_type, object is_hard_break,
+              object ends_sentence, object cap_length):
+    """``segment.segment``: the line-break and sentence-end scans in C, the decisions (hard break,
+    abbreviation, over-long sentence) still made by the reference's own functions, passed in."""
+    cdef list blocks = [], out = []
+    cdef Py_ssize_t n = len(text), i = 0, j, k, start = 0, breaks, block_start, block_end, piece_start
+    cdef Py_UCS4 c
+    while i < n:  # blocks: cut at blank lines and at line breaks that end a line
+        if not _line_break(text[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and (_line_break(text[j]) or text[j] == u' ' or text[j] == u'\t'):
+            j += 1
+        breaks = 0  # line breaks in the run, CR LF counted once (segment._is_blank_line)
+        k = i
+        while k < j:
+            c = text[k]
+            if c == u'\r' and k + 1 < j and text[k + 1] == u'\n':
+                k += 1
+            if c != u' ' and c != u'\t':
+                breaks += 1
+            k += 1
+        if breaks > 1 or is_hard_break(text, start, i, j):
+            blocks.append((start, i))
+            start = j
+        i = j
+    blocks.append((start, n))
+    for block_start, block_end in blocks:
+        piece_start = block_start
+        i = block_start
+        while i < block_end:
+            c = text[i]
+            if _cjk_mark(c):
+                j = i + 1
+                while j < block_end and _cjk_mark(text[j]):
+                    j += 1
+                while j < block_end and _cjk_closer(text[j]):
+                    j += 1
+            elif c == u'\u0964' or c == u'\u0965':
+                j = i + 1
+            elif _latin_mark(c) and (i == 0 or not _latin_mark(text[i - 1])):
+                j = i + 1
+                while j < block_end and _latin_mark(text[j]):
+                    j += 1
+                while j < block_end and _latin_closer(text[j]):
+                    j += 1
+                if j < block_end and not Py_UNICODE_ISSPACE(text[j]):
+                    i += 1
+                    continue
+                if not ends_sentence(text, i, j, block_end):
+                    i = j
+                    continue
+            else:
+                i += 1
+                continue
+            _add(out, text, piece_start, j, max_sentence_chars, sentence_type, cap_length)
+            piece_start = i = j
+        _add(out, text, piece_start, block_end, max_sentence_chars, sentence_type, cap_length)
+    return tuple(out)
+
+
+cdef _add(list out, str text, Py_ssize_t start, Py_ssize_t end, Py_ssize_t limit, object sentence_type, object cap_length):
+    """One piece, trimmed of whitespace; an over-long one cut by the reference's ``_cap_length``."""
+    while start < end and Py_UNICODE_ISSPACE(text[start]):
+        start += 1
+    while end > start and Py_UNICODE_ISSPACE(text[end - 1]):
+        end -= 1
+    if 0 < end - start <= limit:
+        out.append(provenance_tuple3(sentence_type, text[start:end], start, end))
+    elif end > start:
+        for piece_start, piece_end in cap_length(text, start, end, limit):
+            out.append(provenance_tuple3(sentence_type, text[piece_start:piece_end], piece_start, piece_end))
+
+
+# --- structural columns: columns._structural -------------------------------------------------------
+
+
+def structural_entries(list hits, object frame_features, const int64_t[:] kinds, const int64_t[::1] rows,
+                       dict vocabulary, const int64_t[:, ::1] pair_columns, int64_t n_columns,
+                       double lexicon_value, double frame_value, Py_ssize_t window):
+    """(row, column, value) of each sentence's distinct lexicon, frame and class-pair features, sorted
+    by (row, column), a repeated one keeping its first value (lexicon, then frame, then class pair)."""
+    cdef dict first = {}  # row * n_columns + column -> value, in the order the reference meets them
+    cdef Py_ssize_t row, i, j, n = kinds.shape[0]
+    cdef int64_t column
+    for row in range(len(hits)):
+        for hit in <list>hits[row]:
+            column = vocabulary.get("l:" + hit[0], -1)
+            if column >= 0:
+                first.setdefault(row * n_columns + column, lexicon_value)
+    for row in range(len(frame_features)):
+        for feature in frame_features[row]:
+            column = vocabulary.get(feature, -1)
+            if column >= 0:
+                first.setdefault(row * n_columns + column, frame_value)
+    for i in range(n):  # a word of class A followed within ``window`` tokens of its sentence by one of class B
+        if kinds[i] < 0:
+            continue
+        for j in range(i + 1, min(i + window + 1, n)):
+            if rows[j] != rows[i]:
+                break
+            if kinds[j] >= 0 and kinds[j] != kinds[i]:
+                column = pair_columns[kinds[i], kinds[j]]
+                if column >= 0:
+                    first.setdefault(rows[i] * n_columns + column, frame_value)
+    keys = np.array(sorted(first), dtype=np.int64)
+    values = np.array([first[key] for key in keys.tolist()], dtype=np.float64)
+    return keys // n_columns, keys % n_columns, values

@@ -1,0 +1,202 @@
+"""The compiled featuriser (``provenance._speedups``) equals the pure-Python reference: tokens, n-gram
+columns, attribution frames, feature matrices and whole results, on random and real text.
+
+Skipped only where the extension is not built (an install without a C compiler); the switch between
+the two paths is tested either way.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pytest
+from conftest import ROOT
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from reference import PIECES, labelled_sentences
+
+import provenance
+from provenance import speedups
+from provenance.attribution import _TOKEN as ATTRIBUTION_TOKEN
+from provenance.attribution import _Tok, _Words, default_lexicon, frame_features
+from provenance.columns import featurise_columns, tables_for
+from provenance.features import _TOKEN as FEATURE_TOKEN
+from provenance.modelfile import load_default_model
+from provenance.segment import Sentence, segment
+
+BUILT = speedups.extension_built()
+needs_extension = pytest.mark.skipif(
+    not BUILT, reason="provenance._speedups is not built (installed without a C compiler): nothing compiled to compare"
+)
+MODEL = load_default_model()
+SENTENCES = labelled_sentences()
+# Characters that decide token and sentence edges: joiners, quotes, marks, breaks, surrogates, non-ASCII.
+EDGES = st.sampled_from(list("-'\u2019.&_\"\u201c\u201d\u201e\u00ab\u00bb?!:, \t\n\u2028\u2029\u0085\u00a0\u3000")
+                        + ["\ud800", "\udfff", "\u0301", "\u00e9", "\u0661", "\u00b2", "\u2167", "\U0001d7d8"])
+# Words joined by the characters that may (or may not) hold a token together: "AT&T", "U.S.", "x-".
+JOINED = st.tuples(st.sampled_from(["AT", "x", "\u00e9", "\u0663", "_", "", " "]), EDGES,
+                   st.sampled_from(["T", "y", "\u00df", "2", "", "-", "."])).map("".join)
+TEXT = st.lists(
+    st.one_of(st.sampled_from(PIECES), st.sampled_from(SENTENCES), EDGES, JOINED,
+              st.text(st.characters(exclude_categories=()), max_size=12)),
+    max_size=16,
+).map("".join)
+T = TypeVar("T")
+
+
+def _lexicon_words() -> list[str]:
+    """Words that steer frame reading: cues, pronouns, outlets, organisation heads, source nouns."""
+    lex = default_lexicon()
+    words = set(lex.cue_classes) | set(lex.pronouns) | set(lex.outlets) | set(lex.org_heads) | set(lex.modifiers)
+    words |= lex.role_singular | lex.role_plural | lex.groups | lex.documents | lex.public_records | lex.secrecy
+    return sorted(words)
+
+
+# Names, joiners, brackets, negations and auxiliaries: as likely as all the lexicon words together.
+GLUE = ["Ana", "Ruiz", "Harlow", "Energy", "NATO", "Monday", "However", "the", "a", "of", "and", "&", ",", "(", ")",
+        ":", "\u2014", '"', "'s", "\u2019s", "to", "not", "declined", "has", "been", "was", "by", "them", "two", "3",
+        "specialists", "campaigner", "rebels", "Syrian", "adding", "citing", "familiar", "with", "said", "told",
+        "according", "official", "officials", "spokesperson", "report", "Reuters", "she", "they", "it", "we"]
+SOURCING = st.lists(st.one_of(st.sampled_from(GLUE), st.sampled_from(_lexicon_words())), min_size=1, max_size=40).map(" ".join)
+
+
+def _paths(function: Callable[[], T]) -> tuple[T, T]:
+    """``function``'s result on the compiled path and on the pure-Python path."""
+    with speedups.compiled():
+        fast = function()
+    with speedups.pure_python():
+        reference = function()
+    return fast, reference
+
+
+def _featurised(sentences: list[str]) -> dict[str, Any]:
+    """Everything the featuriser hands on, as plain values."""
+    frames = default_lexicon().attribute(sentences)
+    hits = MODEL.lexicon.find_many(sentences)
+    features = [frame_features(f, len(s)) for s, f in zip(sentences, frames)]
+    featured = featurise_columns(sentences, hits, features, tables_for(MODEL))
+    return {
+        "frames": frames,
+        "matrix": [getattr(featured.matrix, name).tolist() for name in ("indptr", "indices", "data")],
+        "tokens": featured.tokens,
+        "first_token": featured.first_token.tolist(),
+        "wordy": featured.wordy.tolist(),
+        "families": {name: columns.tolist() for name, columns in featured.families.items()},
+    }
+
+
+def _assert_same_featurised(sentences: list[str]) -> None:
+    fast, reference = _paths(lambda: _featurised(sentences))
+    for key in reference:
+        assert fast[key] == reference[key], (key, sentences)
+
+
+@needs_extension
+@given(TEXT)
+@example("AT&T's U.S.-based co-op \u2019s x--y a.b. & _&_ \ud800x\u2019y \u00e9.\u0663")
+def test_tokens_equal_the_regexes_on_random_text(text: str) -> None:
+    from provenance import _speedups
+
+    with speedups.pure_python():
+        words = _Words(text)
+    tokens, starts = _speedups.attribution_tokens(text, _Tok)
+    assert [tuple(t) for t in tokens] == [tuple(t) for t in words.tokens] and starts == words.starts
+    assert all(type(t) is _Tok for t in tokens)
+    assert [t.text for t in tokens] == ATTRIBUTION_TOKEN.findall(text)
+    texts = [text, "", text[::-1]]
+    assert _speedups.feature_tokens(texts) == [FEATURE_TOKEN.findall(t) for t in texts]
+
+
+# Sentence ends, abbreviations, CJK and Devanagari marks, closers, blank and wrapped lines.
+ENDS = st.sampled_from([". ", "! ", "?\u201d ", "...", ".\u00bb ", ".)", ".]", "\u2026 ", "\u203c", "\u3002", "\uff01\u300d",
+                        "\u0964", "\u0965", "\n", "\r\n", "\n\n", " \n\t\n", "\r", "\u2028", "\u0085", "\x0c", "Mr. ",
+                        "e.g. ", "Inc. The ", "J. Smith", "a. the", "3.5", "U.S. Army", ",\n", "the\n", "said\nshe",
+                        "the\r\n", "\u3002\u2019", "\uff61\uff09"])
+PROSE = st.lists(st.one_of(ENDS, TEXT), max_size=12).map("".join)
+
+
+@needs_extension
+@given(PROSE, st.sampled_from([1_500, 40, 7, 1]))
+@example("Mr. Smith said. \u3002\u300d.\u3002 A\r\n\r\nB\n\n\nx.\u201d y", 1_500)
+@example("Officials said the\r\nroad reopened. She told\r\n the\u2028court \u3002\u2019x\uff61\uff09y\u0965z", 1_500)
+def test_random_text_segments_identically(text: str, max_sentence_chars: int) -> None:
+    fast, reference = _paths(lambda: segment(text, max_sentence_chars))
+    assert fast == reference
+    assert all(type(s) is Sentence for s in fast)
+
+
+@needs_extension
+@given(st.lists(TEXT, max_size=6))
+def test_random_sentences_featurise_identically(sentences: list[str]) -> None:
+    _assert_same_featurised(sentences)
+
+
+@needs_extension
+@settings(max_examples=300)
+@given(st.lists(SOURCING, max_size=4))
+def test_sourcing_word_salad_reads_identically(sentences: list[str]) -> None:
+    fast, reference = _paths(lambda: default_lexicon().attribute(sentences))
+    assert fast == reference
+
+
+@needs_extension
+def test_twenty_thousand_sourcing_sentences_read_identically() -> None:
+    """Bulk beside the shrinking search above: rare word orders ("Harlow & said") turn up here."""
+    chance = random.Random(11)
+    lexicon_words = _lexicon_words()
+    sentences = [
+        " ".join(chance.choice(GLUE if chance.random() < 0.5 else lexicon_words) for _ in range(chance.randint(1, 30)))
+        for _ in range(20_000)
+    ]
+    fast, reference = _paths(lambda: default_lexicon().attribute(sentences))
+    assert sum(map(len, reference)) > 10_000  # the sentences do exercise frame reading
+    for sentence, fast_frames, reference_frames in zip(sentences, fast, reference):
+        assert fast_frames == reference_frames, sentence
+
+
+@needs_extension
+def test_labelled_sentences_featurise_identically() -> None:
+    for start in range(0, len(SENTENCES), 256):
+        _assert_same_featurised(SENTENCES[start : start + 256])
+
+
+@needs_extension
+def test_fixtures_and_seeds_score_identically() -> None:
+    paths = sorted((ROOT / "fixtures").glob("*.txt")) + sorted((ROOT / "seeds").glob("*.txt"))
+    assert len(paths) > 10
+    texts = [path.read_text(encoding="utf-8") for path in paths]
+    for text in texts:
+        _assert_same_featurised([s.text for s in segment(text)])
+    fast, reference = _paths(lambda: [provenance.score(text) for text in texts])
+    assert fast == reference
+    fast_many, reference_many = _paths(lambda: list(provenance.score_many(texts)))
+    assert fast_many == reference_many == reference
+
+
+@needs_extension
+def test_empty_input() -> None:
+    _assert_same_featurised([])
+    _assert_same_featurised(["", "", "x"])
+
+
+def _enabled_in_a_fresh_process(environment: dict[str, str]) -> str:
+    probe = "import provenance; print(provenance.speedups_enabled())"
+    env = {**os.environ, **environment}
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env).stdout.strip()
+
+
+def test_the_environment_variable_forces_pure_python() -> None:
+    assert _enabled_in_a_fresh_process({speedups.PURE_PYTHON_VARIABLE: "1"}) == "False"
+    assert _enabled_in_a_fresh_process({speedups.PURE_PYTHON_VARIABLE: "0"}) == str(BUILT)
+
+
+def test_pure_python_switches_the_path_and_back() -> None:
+    before = provenance.speedups_enabled()
+    with speedups.pure_python():
+        assert not provenance.speedups_enabled() and speedups.native() is None
+    assert provenance.speedups_enabled() == before
