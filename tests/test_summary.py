@@ -345,3 +345,14 @@ def test_unrated_articles_are_counted_but_not_averaged() -> None:
     (group,) = summary.groups
     assert group.articles == 2 and group.levels["unsupported"] == 1
     assert group.mean_risk == pytest.approx(results[1].risk) and sum(group.risk_histogram) == 1
+
+
+def test_cli_says_once_how_many_articles_were_not_rated(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    records = [{"outlet": "Ledger", "text": "Sources say the deal collapsed on Friday after a long night of talks."},
+               {"outlet": "Bote", "text": "Ein hoher Beamter sagte, der Entwurf sei bereits fertig und werde bald vorgelegt."},
+               {"outlet": "Bote", "text": "Die Angaben konnten nicht unabhängig überprüft werden, hieß es am Montag."}]
+    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    run = subprocess.run([COMMAND, "summarize", str(corpus), "--by", "outlet"], capture_output=True, text=True)
+    assert run.returncode == 0
+    assert run.stderr.count("not rated") == 1 and "2 articles not in English" in run.stderr

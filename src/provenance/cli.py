@@ -785,6 +785,10 @@ def _summarize(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitStatus
     if batch.failed and not batch.done:
         return ExitStatus.USAGE_ERROR  # every input failed, each already reported
     summary = builder.build()
+    unrated = summary.total.levels["unsupported"]
+    if unrated:
+        _report(err, f"provenance: warning: {unrated} article{'s' if unrated > 1 else ''} not in English, so not "
+                     "rated; counted in the 'unrated' column and left out of the risk figures")
     if args.html is not None:
         from provenance.summary_html import render_summary_html
 
