@@ -356,3 +356,11 @@ def test_cli_says_once_how_many_articles_were_not_rated(tmp_path: Path) -> None:
     run = subprocess.run([COMMAND, "summarize", str(corpus), "--by", "outlet"], capture_output=True, text=True)
     assert run.returncode == 0
     assert run.stderr.count("not rated") == 1 and "2 articles not in English" in run.stderr
+
+
+def test_a_frame_cue_is_tallied_as_its_source_and_verb() -> None:
+    """Insertions make every frame unique; the tally keeps the source and the verb, so phrasing adds up."""
+    texts = ["A senior official, speaking on condition of anonymity, said the plan was dead.",
+             "A senior official, who asked not to be named because the talks were private, said the deal held."]
+    summary = provenance.summarize(("desk", r) for r in provenance.score_many(texts))
+    assert summary.total.top_cues["anonymous_source"][0] == CueCount("a senior official ... said", 2)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from provenance.labels import FLAGS, LABELS, LabelId
-from provenance.results import ArticleScore, FrozenDict, RiskLevel
+from provenance.results import ArticleScore, Cue, FrozenDict, RiskLevel, SentenceScore
 from provenance.risk import HIGH_FROM, MEDIUM_FROM
 
 #: Name of the row that totals every group (parenthesised so it reads as no real outlet or folder).
@@ -132,7 +132,7 @@ class _Tally:
             self.flagged += any(label in FLAGS for label in sentence.labels)
             self.unlabelled += not sentence.labels
             for cue in sentence.cues:
-                self.cues.setdefault(cue.label, Counter())[_cue_key(cue.text)] += 1
+                self.cues.setdefault(cue.label, Counter())[_cue_key(_phrasing(cue, sentence))] += 1
 
     def merge(self, other: _Tally) -> None:
         self.articles += other.articles
@@ -201,6 +201,20 @@ def summarize(results: Iterable[tuple[str, ArticleScore]], *, top: int = DEFAULT
     for group, result in results:
         builder.add(group, result)
     return builder.build()
+
+
+def _phrasing(cue: Cue, sentence: SentenceScore) -> str:
+    """What a cue is tallied as: its text, except that a cue spanning an attribution frame is tallied as
+    the frame's source and verb alone ("a senior official ... said"), so that the insertions between them
+    ("speaking on condition of anonymity", "who asked not to be named") do not make every frame unique."""
+    for frame in sentence.attributions:
+        if frame.source is None or not cue.start <= min(frame.source.start, frame.cue.start):
+            continue
+        if max(frame.source.end, frame.cue.end) > cue.end:
+            continue
+        first, second = sorted((frame.source, frame.cue), key=lambda span: span.start)
+        return f"{first.text} {second.text}" if second.start - first.end <= 1 else f"{first.text} ... {second.text}"
+    return cue.text
 
 
 def _cue_key(text: str) -> str:

@@ -242,7 +242,8 @@ def _cue_table(summary: Summary) -> str:
                         f"</span> {label}</td><td class=\"cues\">{listed}</td></tr>")
     if not rows:
         return "<p>None listed (top 0).</p>" if not summary.top else "<p>No cues: no sentence carried a label.</p>"
-    return (f"<p class=\"note\">Cues case-folded; the number is how many times each drove its label "
+    return (f"<p class=\"note\">Cues case-folded, a frame as its source and verb; the number is how many times "
+            f"each drove its label "
             f"(top {summary.top} per label).</p><table><tr><th scope=\"col\">group</th><th scope=\"col\">label</th>"
             f"<th scope=\"col\">most frequent cues</th></tr>{''.join(rows)}</table>")
 
