@@ -17,13 +17,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import islice
-from typing import Final, NamedTuple, get_args
-from weakref import WeakKeyDictionary
+from typing import Final, NamedTuple
 
 import numpy as np
 
 from provenance.attribution import (
-    CHECKABLE, Frame, SourceKind, default_lexicon, frame_features, is_checkable, only_unresolved_pronouns,
+    CHECKABLE, SOURCE_KINDS, Frame, default_lexicon, frame_features, is_checkable, only_unresolved_pronouns,
 )
 from provenance.columns import ColumnTables, Featured, featurise_columns, tables_for
 from provenance.cues import CueMatch, Lexicon
@@ -210,9 +209,10 @@ def select_cues(
     The n-gram candidates of all pairs are ranked at once (one lexsort); only the few at the top of
     each pair are then checked one by one for words and overlaps.
     """
-    candidates = _ranked_candidates(featured.matrix, contributions, rows, ks, tables)
-    lexicon_weights = _lexicon_weights(featured.matrix, contributions, rows, ks, model)
-    kind_weights = _kind_weights(featured.matrix, contributions, rows, ks, model)
+    entries = _PairEntries.of(featured.matrix, contributions, rows, ks)
+    candidates = _ranked_candidates(entries, len(rows), tables)
+    lexicon_weights = _lexicon_weights(entries, len(rows), ks, model)
+    kind_weights = _kind_weights(entries, len(rows), tables)
     spans = _Spans(featured, tables)
     return [
         _choose(
@@ -223,46 +223,35 @@ def select_cues(
     ]
 
 
-def _pair_entries(matrix: Matrix, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Every stored entry of the given rows, as (pair number, entry index) arrays, in row order."""
-    starts = matrix.indptr[rows]
-    lengths = matrix.indptr[np.asarray(rows, dtype=np.int64) + 1] - starts
-    pair = np.repeat(np.arange(len(rows)), lengths)
-    entry = np.arange(int(lengths.sum())) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-    return pair, entry
+class _PairEntries(NamedTuple):
+    """Every stored entry of the flagged sentences, once per (sentence, label) pair, in row order: the
+    pair it belongs to, its column and what it adds to that pair's label."""
+
+    pair: np.ndarray
+    column: np.ndarray
+    weight: np.ndarray
+
+    @classmethod
+    def of(cls, matrix: Matrix, contributions: np.ndarray, rows: list[int], ks: list[int]) -> _PairEntries:
+        starts = matrix.indptr[rows]
+        lengths = matrix.indptr[np.asarray(rows, dtype=np.int64) + 1] - starts
+        pair = np.repeat(np.arange(len(rows)), lengths)
+        entry = np.arange(int(lengths.sum())) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        return cls(pair, matrix.indices[entry], contributions[entry, np.asarray(ks, dtype=np.int64)[pair]])
 
 
-def _kind_weights(
-    matrix: Matrix, contributions: np.ndarray, rows: list[int], ks: list[int], model: Model
-) -> list[list[float]]:
+def _kind_weights(entries: _PairEntries, n_pairs: int, tables: ColumnTables) -> list[list[float]]:
     """Per pair, what the frame features of each source kind (``f:k=KIND`` and its combinations with cue
     class, side and position) add to the label's log-odds: one row per pair, one column per kind."""
-    pair, entry = _pair_entries(matrix, rows)
-    kind = _frame_kind_columns(model)[matrix.indices[entry]]
+    kind = tables.frame_kinds[entries.column]
     framed = kind >= 0
-    weights = np.zeros((len(rows), len(_KINDS)))
-    pair, entry, kind = pair[framed], entry[framed], kind[framed]
-    np.add.at(weights, (pair, kind), contributions[entry, np.asarray(ks, dtype=np.int64)[pair]])
+    weights = np.zeros((n_pairs, len(SOURCE_KINDS)))
+    np.add.at(weights, (entries.pair[framed], kind[framed]), entries.weight[framed])
     result: list[list[float]] = weights.tolist()
     return result
 
 
-_KINDS: Final = get_args(SourceKind)
-_KIND_INDEX: Final = {kind: n for n, kind in enumerate(_KINDS)}
-_FRAME_KIND_COLUMNS: WeakKeyDictionary[Model, np.ndarray] = WeakKeyDictionary()
-
-
-def _frame_kind_columns(model: Model) -> np.ndarray:
-    """For every column of the model, the source kind its ``f:k=KIND...`` feature names, else -1
-    (built once per model: a scan of the vocabulary's frame features)."""
-    found = _FRAME_KIND_COLUMNS.get(model)
-    if found is None:
-        found = np.full(len(model.idf), -1, dtype=np.int64)
-        for name, column in model.vocabulary.items():
-            if name.startswith("f:k="):
-                found[column] = _KIND_INDEX.get(name[4:].split("&", 1)[0], -1)
-        _FRAME_KIND_COLUMNS[model] = found
-    return found
+_KIND_INDEX: Final = {kind: n for n, kind in enumerate(SOURCE_KINDS)}
 
 
 def _frame_cues(label: LabelId, frames: tuple[Frame, ...], sentence: str, kind_weights: list[float]) -> list[CueSpan]:
@@ -297,39 +286,28 @@ def _frame_span(frame: Frame) -> tuple[int, int]:
     return min(raw.cue_start, raw.source_start), max(raw.cue_end, raw.source_end)
 
 
-def _ranked_candidates(
-    matrix: Matrix, contributions: np.ndarray, rows: list[int], ks: list[int], tables: ColumnTables
-) -> list[list[tuple[int, float]]]:
+def _ranked_candidates(entries: _PairEntries, n_pairs: int, tables: ColumnTables) -> list[list[tuple[int, float]]]:
     """Per pair, up to ``2 * MAX_CUES_PER_LABEL`` (column, weight) that may explain it, strongest first
     (ties in stored order): entries that add to the label's log-odds and hold showable words."""
-    pair, entry = _pair_entries(matrix, rows)
-    weight = contributions[entry, np.asarray(ks, dtype=np.int64)[pair]]
-    positive = weight > 0
-    pair, entry, weight = pair[positive], entry[positive], weight[positive]
-    showable = tables.cue_columns(matrix.indices[entry], can_cue)
-    pair, entry, weight = pair[showable], entry[showable], weight[showable]
-    order = np.lexsort((entry, -weight, pair))
-    pair, entry, weight = pair[order], entry[order], weight[order]
+    positive = entries.weight > 0
+    pair, column, weight = entries.pair[positive], entries.column[positive], entries.weight[positive]
+    showable = tables.cue_columns(column, can_cue)
+    pair, column, weight = pair[showable], column[showable], weight[showable]
+    order = np.lexsort((np.arange(len(pair)), -weight, pair))
+    pair, column, weight = pair[order], column[order], weight[order]
     top = np.arange(len(pair)) - np.searchsorted(pair, pair) < 2 * MAX_CUES_PER_LABEL
-    found: list[list[tuple[int, float]]] = [[] for _ in rows]
-    for p, column, w in zip(pair[top].tolist(), matrix.indices[entry[top]].tolist(), weight[top].tolist()):
-        found[p].append((column, w))
+    found: list[list[tuple[int, float]]] = [[] for _ in range(n_pairs)]
+    for p, c, w in zip(pair[top].tolist(), column[top].tolist(), weight[top].tolist()):
+        found[p].append((c, w))
     return found
 
 
-def _lexicon_weights(
-    matrix: Matrix, contributions: np.ndarray, rows: list[int], ks: list[int], model: Model
-) -> list[float]:
-    """Per pair, the log-odds its lexicon column adds to the label (0.0 when absent)."""
-    n_columns = len(model.idf)
-    entry_rows = np.repeat(np.arange(len(matrix.indptr) - 1, dtype=np.int64), np.diff(matrix.indptr))
-    keys = entry_rows * n_columns + matrix.indices
-    columns = np.asarray(model.lexicon_columns, dtype=np.int64)[np.asarray(ks, dtype=np.int64)]
-    wanted = np.asarray(rows, dtype=np.int64) * n_columns + columns
-    where = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
-    found = (columns >= 0) & (keys[where] == wanted) if len(keys) else np.zeros(len(rows), dtype=bool)
-    weights = np.zeros(len(rows))
-    weights[found] = contributions[where[found], np.asarray(ks, dtype=np.int64)[found]]
+def _lexicon_weights(entries: _PairEntries, n_pairs: int, ks: list[int], model: Model) -> list[float]:
+    """Per pair, the log-odds its label's lexicon column adds (0.0 when absent)."""
+    wanted = np.asarray(model.lexicon_columns, dtype=np.int64)[np.asarray(ks, dtype=np.int64)]
+    hit = entries.column == wanted[entries.pair]
+    weights = np.zeros(n_pairs)
+    weights[entries.pair[hit]] = entries.weight[hit]
     result: list[float] = weights.tolist()
     return result
 

@@ -21,7 +21,7 @@ from typing import Final, NamedTuple
 import numpy as np
 
 from provenance import speedups
-from provenance.attribution import default_lexicon
+from provenance.attribution import SOURCE_KINDS, default_lexicon
 from provenance.cues import CueMatch
 from provenance.features import (
     _OPENERS,
@@ -91,6 +91,17 @@ class ColumnTables:
         names = np.array(list(self.vocabulary), dtype=object)
         ordered: list[str] = names[np.argsort(np.fromiter(self.vocabulary.values(), np.int64))].tolist()
         return ordered
+
+    @cached_property
+    def frame_kinds(self) -> np.ndarray:
+        """For every column, the index in ``SOURCE_KINDS`` of the source kind its ``f:k=KIND...`` frame
+        feature names, else -1: how cue selection weighs a frame (built on first need)."""
+        index: dict[str, int] = {kind: n for n, kind in enumerate(SOURCE_KINDS)}
+        kinds = np.full(len(self.vocabulary), -1, dtype=np.int64)
+        for name, column in self.vocabulary.items():
+            if name.startswith("f:k="):
+                kinds[column] = index.get(name[4:].split("&", 1)[0], -1)
+        return kinds
 
     def describe(self, tokens: list[str]) -> np.ndarray:
         """(len(tokens), 9) descriptions: see the column names at the top of this module."""
