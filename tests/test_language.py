@@ -12,7 +12,7 @@ import pytest
 
 import provenance
 from provenance.language import (
-    ENGLISH_SAMPLE_CHARS, MIN_ENGLISH_SHARE, MIN_LETTERS, detect_language, english_share, model_path,
+    SAMPLE_CHARS, MIN_ENGLISH_SHARE, MIN_LETTERS, detect_language, english_share, model_path,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,9 +99,9 @@ def test_the_model_ships_with_the_package_and_loads_only_when_needed() -> None:
 
 def test_english_articles_clear_the_function_word_check_with_room_to_spare() -> None:
     for path in sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT / "fixtures").glob("*.txt")):
-        assert english_share(path.read_text(encoding="utf-8")[:ENGLISH_SAMPLE_CHARS]) >= 1.5 * MIN_ENGLISH_SHARE
+        assert english_share(path.read_text(encoding="utf-8")[:SAMPLE_CHARS]) >= 1.5 * MIN_ENGLISH_SHARE
     for text in (GERMAN_SCOOP, RUSSIAN_SCOOP):
-        assert english_share(text[:ENGLISH_SAMPLE_CHARS]) < MIN_ENGLISH_SHARE / 2
+        assert english_share(text[:SAMPLE_CHARS]) < MIN_ENGLISH_SHARE / 2
 
 
 def test_cli_warns_and_says_not_rated(tmp_path: Path) -> None:

@@ -30,9 +30,8 @@ MIN_LETTERS: Final = 20
 MIN_ENGLISH_SHARE: Final = 0.10
 #: The detector must be at least this sure of a language for it to be named; below it, None.
 MIN_CONFIDENCE: Final = 0.8
-#: Characters read from the start of a text by each step: an article does not change language half way.
-ENGLISH_SAMPLE_CHARS: Final = 1_000
-DETECTOR_SAMPLE_CHARS: Final = 1_000
+#: Characters read from the start of a text: an article does not change language half way.
+SAMPLE_CHARS: Final = 1_000
 
 _ENGLISH_FUNCTION_WORDS: Final = frozenset(
     """the of and to that is was for with said has have by from were which this are be it its his her
@@ -60,10 +59,10 @@ UNDETERMINED: Final = Language(None)
 
 def detect_language(text: str) -> Language:
     """The language of ``text``, read from its start."""
-    sample = text[:DETECTOR_SAMPLE_CHARS]
+    sample = text[:SAMPLE_CHARS]
     if sum(map(str.isalpha, sample)) < MIN_LETTERS:
         return UNDETERMINED
-    if english_share(text[:ENGLISH_SAMPLE_CHARS]) >= MIN_ENGLISH_SHARE:
+    if english_share(sample) >= MIN_ENGLISH_SHARE:
         return Language("en")
     # fastText reads one line of valid UTF-8: no line breaks, no lone surrogates.
     line = " ".join(sample.encode("utf-8", "replace").decode("utf-8").split())

@@ -208,12 +208,11 @@ def _phrasing(cue: Cue, sentence: SentenceScore) -> str:
     the frame's source and verb alone ("a senior official ... said"), so that the insertions between them
     ("speaking on condition of anonymity", "who asked not to be named") do not make every frame unique."""
     for frame in sentence.attributions:
-        if frame.source is None or not cue.start <= min(frame.source.start, frame.cue.start):
-            continue
-        if max(frame.source.end, frame.cue.end) > cue.end:
+        if frame.source is None:
             continue
         first, second = sorted((frame.source, frame.cue), key=lambda span: span.start)
-        return f"{first.text} {second.text}" if second.start - first.end <= 1 else f"{first.text} ... {second.text}"
+        if cue.start <= first.start and second.end <= cue.end:
+            return f"{first.text} {second.text}" if second.start - first.end <= 1 else f"{first.text} ... {second.text}"
     return cue.text
 
 
