@@ -49,8 +49,6 @@ def article_risk(probabilities: np.ndarray, labels: Sequence[Sequence[LabelId]])
     weak = visible[:, _FLAG_COLUMNS].max(axis=1)
     on_record = visible[:, _POSITIVE_COLUMN]
     total_weak = float(weak.sum())
-    if total_weak == 0.0:
-        return 0.0
     credit = float((on_record * (1.0 - weak)).sum())
     neutral = float((1.0 - np.maximum(weak, on_record)).sum())
     denominator = total_weak + ON_RECORD_WEIGHT * credit + NEUTRAL_WEIGHT * neutral + PRIOR
