@@ -122,3 +122,16 @@ def test_frames_of_many_sentences_equal_frames_one_by_one() -> None:
     sentences = [s.text for s in provenance.segment.segment((ROOT / "fixtures" / "low_museum_theft.txt").read_text(encoding="utf-8"))]
     joined = lexicon.find_many(sentences)
     assert joined == [lexicon.find_many([sentence])[0] for sentence in sentences]
+
+
+def test_a_source_read_rightwards_stops_at_the_next_sourcing_verb() -> None:
+    """Found by the property test above in a fresh clone: "said the source said" read the first
+    source as "the source said" (swallowing the second cue), and the second frame then pointed back
+    to that phrase, which contains it."""
+    (sentence,) = provenance.score("said the source said A").sentences
+    first, second = sentence.attributions
+    assert first.source is not None and first.source.text == "the source"
+    assert second.source is not None and second.source.text == "the source"
+    assert second.refers_to is None, "a phrase shared by two cues is not its own antecedent"
+    (_, later) = provenance.score("The source said so. Later the source said more.").sentences
+    assert later.attributions[0].refers_to is not None and later.attributions[0].refers_to.text == "The source"

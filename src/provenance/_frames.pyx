@@ -286,7 +286,7 @@ cdef list _phrase_right(Reader r, list toks, Py_ssize_t start):
         if _allowed(r, tok) or _text(tok) == "(" or _text(tok) == ")":
             end += 1
             continue
-        if _unknown_word(tok) and end > start and _opens_phrase(r, toks, end - 1):
+        if _unknown_word(tok) and _low(tok) not in r.cue_classes and end > start and _opens_phrase(r, toks, end - 1):
             ahead = False
             for k in range(end + 1, min(end + 3, n)):
                 if _low(toks[k]) in r.lexical or _first_upper(_text(toks[k])):

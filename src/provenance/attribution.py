@@ -461,7 +461,10 @@ def _phrase_right(lex: AttributionLexicon, toks: list[_Tok], start: int) -> list
         if _allowed(lex, tok) or tok.text in "()":
             end += 1
             continue
-        if _unknown_word(tok) and end > start and _opens_phrase(lex, toks, end - 1) and any(
+        # An unknown word may extend a phrase ("the emergency services"), but a sourcing verb never does:
+        # "said the source said ..." credits "the source", not "the source said".
+        unknown = _unknown_word(tok) and tok.low not in lex.cue_classes
+        if unknown and end > start and _opens_phrase(lex, toks, end - 1) and any(
             _is_lexical(lex, t.low) or t.text[0].isupper() for t in toks[end + 1 : end + 3]
         ):
             end += 1
@@ -681,7 +684,7 @@ def resolve(found: list[list[RawFrame]], sentences: Sequence[str]) -> list[tuple
             if frame.kind == "pronoun" and frame.head == "we" and frame.cue_class in {"cognition", "speech"}:
                 kind = "outlet"  # "we can reveal", "we understand": the outlet writing
             elif frame.source_start >= 0:
-                target = _antecedent(frame, sentence, history)
+                target = _antecedent(frame, sentence, index, history)
                 if target is not None:
                     earlier, earlier_kind, where = target
                     kind = earlier_kind
@@ -720,20 +723,28 @@ def _named_before(sentences: Sequence[str], index: int, end: int) -> tuple[int, 
 
 
 def _antecedent(
-    frame: RawFrame, sentence: str, history: list[tuple[RawFrame, SourceKind, int]]
+    frame: RawFrame, sentence: str, index: int, history: list[tuple[RawFrame, SourceKind, int]]
 ) -> tuple[RawFrame, SourceKind, int] | None:
-    """The earlier source a follow-up points back to, or None."""
+    """The earlier source a follow-up in sentence ``index`` points back to, or None.
+
+    Only a mention that ends before this source is earlier: two cues can share one source phrase
+    ("said the source said ..."), and a phrase is never its own antecedent.
+    """
     first = sentence[frame.source_start : frame.source_end].split(" ", 1)[0].lower()
+    earlier_mentions = (
+        (earlier, kind, where) for earlier, kind, where in reversed(history)
+        if where < index or earlier.source_end <= frame.source_start
+    )
     if frame.kind == "pronoun":
         wanted = {"he": _PERSON_KINDS, "she": _PERSON_KINDS, "i": _PERSON_KINDS, "they": _GROUP_KINDS,
                   "we": _GROUP_KINDS | {"outlet"}, "it": _THING_KINDS}.get(frame.head, _PERSON_KINDS)
-        for earlier, kind, where in reversed(history):
+        for earlier, kind, where in earlier_mentions:
             if kind in wanted and not (frame.head in {"he", "she", "i"} and earlier.plural):
                 return earlier, kind, where
         return None
     if first not in _DEFINITE:
         return None
-    for earlier, kind, where in reversed(history):
+    for earlier, kind, where in earlier_mentions:
         if earlier.head and _same_noun(earlier.head, frame.head):
             return earlier, kind, where
     return None
