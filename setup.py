@@ -33,7 +33,7 @@ def _skip(error: BaseException) -> None:
     print(f"provenance: compiled featuriser not built ({error}); installing pure Python", file=sys.stderr)
 
 
-_MODULES = ("_speedups", "_frames")
+_MODULES = ("_speedups", "_frames", "_cues", "_results")
 
 
 def _extensions() -> list[Extension]:

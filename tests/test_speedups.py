@@ -8,6 +8,7 @@ the two paths is tested either way.
 from __future__ import annotations
 
 import os
+import pickle
 import random
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import pytest
 from conftest import ROOT
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 from reference import PIECES, labelled_sentences
 
 import provenance
@@ -27,6 +29,7 @@ from provenance.attribution import _Tok, _Words, default_lexicon, frame_features
 from provenance.columns import featurise_columns, tables_for
 from provenance.features import _TOKEN as FEATURE_TOKEN
 from provenance.modelfile import load_default_model
+from provenance.rules import HouseRules
 from provenance.segment import Sentence, segment
 
 BUILT = speedups.extension_built()
@@ -176,6 +179,55 @@ def test_fixtures_and_seeds_score_identically() -> None:
     assert fast == reference
     fast_many, reference_many = _paths(lambda: list(provenance.score_many(texts)))
     assert fast_many == reference_many == reference
+
+
+def _built_alike(fast: object, reference: object, where: str = "result") -> None:
+    """Equal values of the same types all the way down, and every model filled as validation fills one."""
+    assert type(fast) is type(reference), where
+    if isinstance(reference, BaseModel):
+        for name in ("__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"):
+            assert getattr(fast, name) == getattr(reference, name), (where, name)
+        assert list(fast.__dict__) == list(reference.__dict__), where
+        for name, value in reference.__dict__.items():
+            _built_alike(fast.__dict__[name], value, f"{where}.{name}")
+    elif isinstance(reference, (tuple, list)):
+        assert len(fast) == len(reference), where  # type: ignore[arg-type]
+        for n, (a, b) in enumerate(zip(fast, reference)):  # type: ignore[call-overload]
+            _built_alike(a, b, f"{where}[{n}]")
+    elif isinstance(reference, dict):
+        assert list(fast.items()) == list(reference.items()), where  # type: ignore[attr-defined]
+        for key, value in reference.items():
+            _built_alike(fast[key], value, f"{where}[{key!r}]")  # type: ignore[index]
+    else:
+        assert fast == reference, where
+
+
+def _assert_same_scores(texts: list[str], rules: HouseRules | None = None) -> None:
+    fast, reference = _paths(lambda: [provenance.score(text, rules=rules) for text in texts])
+    _built_alike(fast, reference)
+    for a, b in zip(fast, reference):
+        assert a.to_json() == b.to_json() and hash(a) == hash(b)
+        assert pickle.loads(pickle.dumps(a)) == b
+        assert a.model_copy(update={"risk": 0.5}).model_fields_set == b.model_copy(update={"risk": 0.5}).model_fields_set
+
+
+@needs_extension
+def test_results_are_built_as_validation_builds_them() -> None:
+    """The compiled result builder skips validation; what it builds must not tell: the same fields, types,
+    set fields, JSON, hash and pickle, for English, unsupported and empty text, with and without rules."""
+    paths = sorted((ROOT / "fixtures").glob("*.txt")) + sorted((ROOT / "seeds").glob("*.txt"))
+    texts = [path.read_text(encoding="utf-8") for path in paths]
+    texts += ["", "   ", "x", "Der Minister sagte am Montag, dass die Strasse wieder offen sei und niemand verletzt wurde."]
+    _assert_same_scores(texts)
+    _assert_same_scores(texts, HouseRules.create(cues={"unverified_claim": ["wieder offen", "the road"]}))
+
+
+@needs_extension
+@settings(max_examples=200)
+@given(st.lists(st.one_of(SOURCING, TEXT), min_size=1, max_size=6).map(". ".join))
+def test_random_sourcing_text_scores_identically(text: str) -> None:
+    """Cue choice and result building, compiled against pure Python, on text dense with sourcing words."""
+    _assert_same_scores([text])
 
 
 @needs_extension

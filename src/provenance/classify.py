@@ -21,6 +21,7 @@ from typing import Final, NamedTuple
 
 import numpy as np
 
+from provenance import speedups
 from provenance.attribution import (
     CHECKABLE, SOURCE_KINDS, Frame, default_lexicon, frame_features, is_checkable, only_unresolved_pronouns,
 )
@@ -214,6 +215,10 @@ def select_cues(
     lexicon_weights = _lexicon_weights(entries, len(rows), ks, model)
     kind_weights = _kind_weights(entries, len(rows), tables)
     spans = _Spans(featured, tables)
+    compiled = speedups.cue_chooser(_CHOICE_CONSTANTS)
+    if compiled is not None:  # the loop below, compiled
+        return compiled(rows, ks, lexicon_weights, candidates, kind_weights, frames, featured.sentences, featured.hits,
+                        spans.of)
     return [
         _choose(
             LABELS[k], _frame_cues(LABELS[k], frames[i], featured.sentences[i], weights),
@@ -252,6 +257,9 @@ def _kind_weights(entries: _PairEntries, n_pairs: int, tables: ColumnTables) -> 
 
 
 _KIND_INDEX: Final = {kind: n for n, kind in enumerate(SOURCE_KINDS)}
+#: What the compiled cue choice (``_cues.pyx``) reads from this module, once.
+_CHOICE_CONSTANTS: Final = (CueSpan, LABELS, dict(FRAME_KINDS), _KIND_INDEX, MAX_CUES_PER_LABEL, MIN_SHARE_OF_TOP,
+                            MAX_FRAME_GAP)
 
 
 def _frame_cues(label: LabelId, frames: tuple[Frame, ...], sentence: str, kind_weights: list[float]) -> list[CueSpan]:

@@ -76,7 +76,7 @@ def english_share(sample: str) -> float:
     """The share of the words in ``sample`` (of any script) that are common English function words."""
     english = _LATIN_WORD.findall(sample)
     words = len(sample.split())
-    return sum(word.lower() in _ENGLISH_FUNCTION_WORDS for word in english) / words if words else 0.0
+    return sum(map(_ENGLISH_FUNCTION_WORDS.__contains__, map(str.lower, english))) / words if words else 0.0
 
 
 def _detector() -> Any:

@@ -13,6 +13,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Final, NamedTuple
 
+from provenance import speedups
 from provenance.attribution import Frame, default_lexicon
 from provenance.classify import CHUNK_SENTENCES, CueSpan, Predictions, predict
 from provenance.errors import (
@@ -21,7 +22,7 @@ from provenance.errors import (
 from provenance.labels import LABELS, LabelId
 from provenance.language import UNDETERMINED, Language, detect_language
 from provenance.modelfile import Model, load_default_model, load_model
-from provenance.results import ArticleScore
+from provenance.results import ArticleScore, Attribution, Cue, FrozenDict, SentenceScore, Span
 from provenance.risk import article_risk, risk_level
 from provenance.rules import HouseRules
 from provenance.segment import Sentence, segment
@@ -34,6 +35,8 @@ _BATCH_SIZE: Final = 32
 BATCH_SENTENCES: Final = CHUNK_SENTENCES
 #: ... or this many articles, so that a stream of empty texts still moves.
 BATCH_ARTICLES: Final = 64
+#: What the compiled result builder (``_results.pyx``) fills.
+_RESULT_TYPES: Final = (ArticleScore, SentenceScore, Cue, Attribution, Span, FrozenDict, LABELS)
 
 
 class Scorer:
@@ -231,12 +234,20 @@ def _article_score(
     language: Language,
 ) -> ArticleScore:
     """The result model, validated in one pass (pydantic-core does it several times faster than
-    building each nested model in Python). Text the model cannot read gets no rating at all."""
+    building each nested model in Python), or built directly by the compiled builder from the same
+    values. Text the model cannot read gets no rating at all."""
     counts: dict[LabelId, int] = {label: 0 for label in LABELS}
     for labels in predictions.labels:
         for label in labels:
             counts[label] += 1
     probabilities = predictions.probabilities.tolist()
+    risk = article_risk(predictions.probabilities, predictions.labels)
+    level = risk_level(risk) if language.supported else "unsupported"
+    build = speedups.result_builder(_RESULT_TYPES)
+    if build is not None:
+        built: ArticleScore = build(text, sentences, frames, predictions.labels, probabilities, predictions.cues, counts,
+                                    risk, level, version, language.code, language.supported)
+        return built
     rows = [
         _sentence_row(text, sentence.text, sentence.start, sentence.end, labels, sentence_probabilities, cues)
         for sentence, labels, sentence_probabilities, cues in zip(
@@ -245,9 +256,8 @@ def _article_score(
     ]
     for i, row in enumerate(rows):
         row["attributions"] = _attribution_rows(text, sentences, i, frames[i]) if frames[i] else []
-    risk = article_risk(predictions.probabilities, predictions.labels)
     return ArticleScore.model_validate(
-        {"risk": risk, "level": risk_level(risk) if language.supported else "unsupported", "counts": counts,
+        {"risk": risk, "level": level, "counts": counts,
          "sentences": rows, "model_version": version, "language": language.code, "supported": language.supported}
     )
 

@@ -4,6 +4,11 @@ google-re2's ``str`` interface re-encodes the text and converts the offsets of e
 scanning the encoded bytes once and mapping all offsets back in one pass afterwards is about 2.4 times
 faster on a news article, and ASCII text (bytes and characters line up) needs no mapping at all. The
 result is identical: the ``str`` interface runs the same automaton over the same bytes.
+
+The binding's ``finditer`` also builds a match object per match in Python (about 2.5 microseconds,
+against 0.5 for the search itself); :func:`_spans` calls the compiled matcher directly, with the ``str``
+interface's advance rule (after an empty match, on by one character, never into one), and falls back
+to the ``str`` interface on a binding that does not expose it.
 """
 
 from __future__ import annotations
@@ -28,10 +33,50 @@ def utf8(text: str) -> bytes:
 def find_spans(patterns: Sequence[Any], text: str) -> list[list[Span]]:
     """Character spans of every match of each compiled RE2 pattern in ``text``."""
     data = utf8(text)
-    found = [[match.span() for match in pattern.finditer(data)] for pattern in patterns]
+    if _UNANCHORED is None or not all(_matcher(pattern) for pattern in patterns):  # a binding laid out otherwise
+        clean = text if len(data) == len(text) else data.decode("utf-8")
+        return [[match.span() for match in pattern.finditer(clean)] for pattern in patterns]
+    found = [_spans(_matcher(pattern), data) for pattern in patterns]
     if len(data) == len(text):
         return found
     return _to_characters(data, found)
+
+
+def _matcher(pattern: Any) -> Any:
+    """The binding's compiled matcher behind ``pattern``, or None."""
+    matcher = getattr(pattern, "_regexp", None)
+    return matcher if hasattr(matcher, "Match") else None
+
+
+def _spans(matcher: Any, data: bytes) -> list[Span]:
+    """Byte spans of every match in ``data``: ``finditer``'s loop, without its match objects."""
+    match, end, position = matcher.Match, len(data), 0
+    spans: list[Span] = []
+    while True:
+        span = match(_UNANCHORED, data, position, end)[0]
+        if span[0] < 0:
+            return spans
+        spans.append(span)
+        if position == end:
+            return spans
+        if span[1] != position:
+            position = span[1]
+        else:  # after an empty match, on by one character (not one byte, which would land inside one)
+            position += 1
+            while position < end and data[position] & 0xC0 == 0x80:
+                position += 1
+
+
+def _unanchored() -> Any:
+    """The binding's "search anywhere" anchor, or None where its compiled module is laid out otherwise."""
+    try:
+        from re2 import _re2
+    except ImportError:
+        return None
+    return getattr(getattr(getattr(_re2, "RE2", None), "Anchor", None), "UNANCHORED", None)
+
+
+_UNANCHORED: Final = _unanchored()
 
 
 def _to_characters(data: bytes, found: list[list[Span]]) -> list[list[Span]]:

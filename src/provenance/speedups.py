@@ -26,6 +26,12 @@ _T = TypeVar("_T", bound=tuple[Any, ...])
 _S = TypeVar("_S", bound=tuple[Any, ...])
 #: (sentences, where each starts in the joined text, cue matches in it) -> frames of each sentence.
 FrameReader = Callable[[Sequence[str], list[int], list[tuple[int, int]]], "list[list[RawFrame]]"]
+#: (rows, label indices, lexicon weights, candidates, kind weights, frames, sentences, hits, span_of)
+#: -> the cues of each flagged pair; the arguments of ``classify.select_cues``'s loop.
+CueChooser = Callable[..., list[list[Any]]]
+#: (text, sentences, frames, labels, probabilities, cues, counts, risk, level, version, language, supported)
+#: -> the ArticleScore; the arguments of ``pipeline._article_score``'s validation, as values.
+ResultBuilder = Callable[..., Any]
 
 
 class Native(Protocol):
@@ -54,19 +60,22 @@ class Native(Protocol):
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
 
 
-def _load() -> tuple[Native | None, Any]:
-    """The extension modules (featuriser loops, frame reading), or None when not built or switched off."""
+def _load() -> tuple[Native | None, Any, Any, Any]:
+    """The extension modules (featuriser loops, frame reading, cue choice, result building), or None
+    when not built or switched off."""
     if os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0"):
-        return None, None
+        return None, None, None, None
     try:
-        from provenance import _frames, _speedups
+        from provenance import _cues, _frames, _results, _speedups
     except ImportError:
-        return None, None
-    return _speedups, _frames
+        return None, None, None, None
+    return _speedups, _frames, _cues, _results
 
 
-_native, _frames = _load()
+_native, _frames, _cues, _results = _load()
 _readers: dict[int, tuple[object, Any]] = {}  # id(lexicon) -> (lexicon, its compiled Reader)
+_choosers: dict[int, tuple[tuple[Any, ...], Any]] = {}  # id(constants) -> (constants, compiled Chooser)
+_builders: dict[int, tuple[tuple[Any, ...], Any]] = {}  # id(result types) -> (result types, compiled Builder)
 
 
 def native() -> Native | None:
@@ -87,6 +96,31 @@ def frame_reader(lexicon: AttributionLexicon) -> FrameReader | None:
     return reader
 
 
+def cue_chooser(constants: tuple[Any, ...]) -> CueChooser | None:
+    """The compiled loop of ``classify.select_cues`` over flagged pairs, built once per tuple of cue-choice
+    constants (cue type, labels, frame kinds, kind index, cues per label, share of top, frame gap);
+    None: run the pure-Python one."""
+    if _cues is None:
+        return None
+    entry = _choosers.get(id(constants))
+    if entry is None or entry[0] is not constants:
+        entry = _choosers[id(constants)] = (constants, _cues.Chooser(*constants))
+    choose: CueChooser = entry[1].choose_all
+    return choose
+
+
+def result_builder(types: tuple[Any, ...]) -> ResultBuilder | None:
+    """The compiled body of ``pipeline._article_score``, built once per tuple of result types (article,
+    sentence, cue, attribution, span, frozen mapping, labels); None: validate plain data instead."""
+    if _results is None:
+        return None
+    entry = _builders.get(id(types))
+    if entry is None or entry[0] is not types:
+        entry = _builders[id(types)] = (types, _results.Builder(*types))
+    build: ResultBuilder = entry[1].article
+    return build
+
+
 def speedups_enabled() -> bool:
     """Whether scoring runs the compiled featuriser (False: pure Python, same results)."""
     return _native is not None
@@ -95,7 +129,7 @@ def speedups_enabled() -> bool:
 def extension_built() -> bool:
     """Whether the compiled extension is importable, whether or not it is in use."""
     try:
-        from provenance import _frames, _speedups  # noqa: F401
+        from provenance import _cues, _frames, _results, _speedups  # noqa: F401
     except ImportError:
         return False
     return True
@@ -104,26 +138,28 @@ def extension_built() -> bool:
 @contextmanager
 def pure_python() -> Iterator[None]:
     """Run the pure-Python reference inside the block (not thread-safe: for tests and benchmarks)."""
-    global _native, _frames
-    saved = _native, _frames
-    _native = _frames = None
+    global _native, _frames, _cues, _results
+    saved = _native, _frames, _cues, _results
+    _native = _frames = _cues = _results = None
     try:
         yield
     finally:
-        _native, _frames = saved
+        _native, _frames, _cues, _results = saved
 
 
 @contextmanager
 def compiled() -> Iterator[None]:
     """Run the extension inside the block even where the environment forces pure Python (for the
     equality tests); raises ImportError when it is not built."""
-    global _native, _frames
+    global _native, _frames, _cues, _results
+    from provenance import _cues as cues
     from provenance import _frames as frames
+    from provenance import _results as results
     from provenance import _speedups
 
-    saved = _native, _frames
-    _native, _frames = _speedups, frames
+    saved = _native, _frames, _cues, _results
+    _native, _frames, _cues, _results = _speedups, frames, cues, results
     try:
         yield
     finally:
-        _native, _frames = saved
+        _native, _frames, _cues, _results = saved

@@ -1,0 +1,15 @@
+"""Types of the compiled cue choice (``_cues.pyx``); see :func:`provenance.speedups.cue_chooser`."""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+class Chooser:
+    def __init__(
+        self, cue_type: type[Any], labels: tuple[str, ...], frame_kinds: dict[str, frozenset[str]],
+        kind_index: dict[str, int], max_cues: int, min_share: float, max_gap: int,
+    ) -> None: ...
+    def choose_all(
+        self, rows: list[int], ks: list[int], lexicon_weights: list[float], candidates: list[list[tuple[int, float]]],
+        kind_weights: list[list[float]], frames: Sequence[tuple[Any, ...]], sentences: Sequence[str],
+        hits: Sequence[Sequence[Any]], span_of: Callable[[int, int], tuple[int, int] | None],
+    ) -> list[list[Any]]: ...

@@ -1,0 +1,148 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
+"""Compiled cue choice: ``classify.select_cues``'s loop over flagged (sentence, label) pairs.
+
+A port of ``classify._choose`` and the helpers it calls (``_frame_cues``, ``_frame_span``,
+``_words_only``, ``_apart``), which stay the definition; ``tests/test_speedups.py`` holds the two equal.
+Sorting is the reference's stable sort, written as an insertion (each list holds a few cues).
+"""
+
+from cpython.unicode cimport Py_UNICODE_ISALNUM
+
+
+cdef inline bint _apart(Py_ssize_t start, Py_ssize_t end, list chosen):
+    """Whether ``start:end`` overlaps none of the cues already chosen."""
+    for other in chosen:
+        if not (end <= <Py_ssize_t>other[1] or start >= <Py_ssize_t>other[2]):
+            return False
+    return True
+
+
+cdef inline bint _alnum(str text, Py_ssize_t i):
+    return Py_UNICODE_ISALNUM(text[i])
+
+
+cdef tuple _words_only(str sentence, Py_ssize_t start, Py_ssize_t end):
+    """``start:end`` without edge punctuation and without a bracket left open at its end."""
+    cdef Py_ssize_t opened = sentence.rfind("(", start, end)
+    if opened > start and sentence.find(")", opened, end - 1) < 0:
+        end = opened
+    while start < end and not _alnum(sentence, start):
+        start += 1
+    while end > start and not _alnum(sentence, end - 1):
+        end -= 1
+    return start, end
+
+
+cdef list _by_weight(list cues):
+    """``sorted(cues, key=lambda cue: -cue.weight)``: stable, strongest first."""
+    cdef list out = []
+    cdef Py_ssize_t j
+    for cue in cues:
+        j = 0
+        while j < len(out) and not (out[j][3] < cue[3]):
+            j += 1
+        out.insert(j, cue)
+    return out
+
+
+cdef list _by_start(list cues):
+    """``sorted(cues, key=lambda cue: cue.start)``: stable."""
+    cdef list out = []
+    cdef Py_ssize_t j
+    for cue in cues:
+        j = 0
+        while j < len(out) and not (cue[1] < out[j][1]):
+            j += 1
+        out.insert(j, cue)
+    return out
+
+
+cdef class Chooser:
+    """The constants of cue choice, read once from ``classify``."""
+
+    cdef object cue_type
+    cdef tuple labels
+    cdef dict frame_kinds, kind_index
+    cdef Py_ssize_t max_cues, max_gap
+    cdef double min_share
+
+    def __init__(self, cue_type, tuple labels, dict frame_kinds, dict kind_index, Py_ssize_t max_cues,
+                 double min_share, Py_ssize_t max_gap):
+        self.cue_type = cue_type
+        self.labels = labels
+        self.frame_kinds = frame_kinds
+        self.kind_index = kind_index
+        self.max_cues = max_cues
+        self.min_share = min_share
+        self.max_gap = max_gap
+
+    def choose_all(self, list rows, list ks, list lexicon_weights, list candidates, list kind_weights,
+                   frames, sentences, hits, span_of):
+        """The cues of every pair, as ``[_choose(...) for ...]`` in ``select_cues``."""
+        cdef list out = []
+        cdef Py_ssize_t n, i
+        for n in range(len(rows)):
+            i = rows[n]
+            label = self.labels[ks[n]]
+            out.append(self._choose(
+                label, self._frame_cues(label, frames[i], sentences[i], kind_weights[n]), hits[i],
+                lexicon_weights[n], candidates[n], i, span_of,
+            ))
+        return out
+
+    cdef list _frame_cues(self, str label, frames, str sentence, kind_weights):
+        kinds = self.frame_kinds.get(label)
+        if not kinds or not frames:
+            return []
+        cdef list cues = []
+        cdef Py_ssize_t start, end, gap
+        for frame in frames:
+            kind = frame.kind
+            raw = frame.raw
+            if kind not in kinds or raw.negated:
+                continue
+            weight = kind_weights[self.kind_index[kind]]
+            if weight > 0:
+                if raw.source_start < 0:
+                    start, end = raw.cue_start, raw.cue_end
+                else:
+                    gap = max(raw.cue_start - raw.source_end, raw.source_start - raw.cue_end)
+                    if gap > self.max_gap:
+                        start, end = raw.source_start, raw.source_end
+                    else:
+                        start, end = min(raw.cue_start, raw.source_start), max(raw.cue_end, raw.source_end)
+                start, end = _words_only(sentence, start, end)
+                if start < end:
+                    cues.append(self.cue_type(label, start, end, weight))
+        return _by_weight(cues)
+
+    cdef list _choose(self, str label, list frame_cues, hits, lexicon_weight, list candidates, Py_ssize_t i, span_of):
+        cdef list chosen = []
+        cdef list lexicon_hits = []
+        cdef Py_ssize_t max_cues = self.max_cues
+        for cue in frame_cues:
+            if len(chosen) < max_cues and _apart(cue[1], cue[2], chosen):
+                chosen.append(cue)
+        for hit in hits:
+            if hit[0] == label:
+                lexicon_hits.append(hit)
+        weight = lexicon_weight if lexicon_hits else 0.0
+        for hit in lexicon_hits:
+            if len(chosen) < max_cues and _apart(hit[1], hit[2], chosen):
+                chosen.append(self.cue_type(label, hit[1], hit[2], weight))
+        if not candidates:
+            return _by_start(chosen)
+        top = weight
+        if candidates[0][1] > top:
+            top = candidates[0][1]
+        for cue in chosen:
+            if cue[3] > top:
+                top = cue[3]
+        floor = self.min_share * top
+        for column, candidate_weight in candidates:
+            if len(chosen) >= max_cues or (chosen and candidate_weight < floor):
+                break
+            span = span_of(i, column)
+            if span is not None and _apart(span[0], span[1], chosen):
+                chosen.append(self.cue_type(label, span[0], span[1], candidate_weight))
+        return _by_start(chosen)
