@@ -127,10 +127,31 @@ PROSE = st.lists(st.one_of(ENDS, TEXT), max_size=12).map("".join)
 @given(PROSE, st.sampled_from([1_500, 40, 7, 1]))
 @example("Mr. Smith said. \u3002\u300d.\u3002 A\r\n\r\nB\n\n\nx.\u201d y", 1_500)
 @example("Officials said the\r\nroad reopened. She told\r\n the\u2028court \u3002\u2019x\uff61\uff09y\u0965z", 1_500)
+@example("Jan. The word\n. The a. the A. Smith said etc. However U.S. The x.\n. And e.g. The \u0130. The", 1_500)
 def test_random_text_segments_identically(text: str, max_sentence_chars: int) -> None:
     fast, reference = _paths(lambda: segment(text, max_sentence_chars))
     assert fast == reference
     assert all(type(s) is Sentence for s in fast)
+
+
+def test_sentence_end_decisions_are_identical_in_bulk() -> None:
+    """The compiled sentence-end decision against ``segment._ends_sentence``: abbreviations, titles,
+    initials, openers, a newline right before the stop, words of 12 characters and more, in bulk."""
+    from provenance.segment import _AMBIGUOUS, _NEVER_BREAK, _OPENERS, _TITLES
+
+    chance = random.Random(5)
+    words = sorted(_AMBIGUOUS | _NEVER_BREAK | _OPENERS | _TITLES) + [
+        "A", "J", "x", "\u00e9", "\u0130", "U.S", "abcdefghijklm", "Word", "3", "_", "\n", "", "Mr", "ETC", "\u03a3"]
+    marks = [". ", ".  ", ".\n", "..", ". ,", ". ;", "? ", "! ", "\u2026 ", ".\u201d ", ". \n "]
+    texts = []
+    for _ in range(20_000):
+        parts = []
+        for _ in range(chance.randint(1, 5)):
+            parts += [chance.choice(words), chance.choice(["", " ", "\n", "."]), chance.choice(words), chance.choice(marks)]
+        texts.append("".join(parts))
+    fast, reference = _paths(lambda: [segment(text) for text in texts])
+    for text, a, b in zip(texts, fast, reference):
+        assert a == b, text
 
 
 @needs_extension

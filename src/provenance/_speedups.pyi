@@ -16,7 +16,7 @@ def sentences(
     max_sentence_chars: int,
     sentence_type: type[_T],
     is_hard_break: Callable[[str, int, int, int], bool],
-    ends_sentence: Callable[[str, int, int, int], bool],
+    sentence_end_words: tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]],
     cap_length: Callable[[str, int, int, int], list[tuple[int, int]]],
 ) -> tuple[_T, ...]: ...
 def ngram_columns(

@@ -8,7 +8,7 @@ decides which one runs. Characters are classified with the same C-API predicates
 lone surrogates and all.
 """
 
-from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISSPACE
+from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE
 from libc.stdint cimport int64_t
 
 import numpy as np
@@ -201,10 +201,53 @@ cdef inline bint _latin_closer(Py_UCS4 c) noexcept:
     return c in u"\"'\u201d\u2019\u00bb\u203a)]"
 
 
+cdef inline bint _word_or_dot(Py_UCS4 c) noexcept:
+    """``[\\w.]`` of a ``str`` pattern."""
+    return c == u'.' or _word(c)
+
+
+cdef bint _ends_sentence(str text, Py_ssize_t mark, Py_ssize_t cut, Py_ssize_t block_end, tuple words) except -1:
+    """``segment._ends_sentence``; ``words`` is (never break, titles, ambiguous, openers)."""
+    cdef Py_ssize_t n = len(text), limit = min(block_end, cut + 40), k = cut, end, start, m
+    cdef Py_UCS4 first
+    while k < limit and Py_UNICODE_ISSPACE(text[k]):  # following = text[cut:limit].lstrip()
+        k += 1
+    if k >= limit:
+        return True
+    first = text[k]
+    if Py_UNICODE_ISLOWER(first) or first == u',' or first == u';' or first == u':':
+        return False
+    if text[mark] != u'.' or (mark + 1 < n and text[mark + 1] == u'.'):
+        return True
+    # _WORD_BEFORE.search(text, max(0, mark - 12), mark): "[\w.]{1,12}$", where "$" also matches
+    # before a newline that ends the searched stretch; the leftmost start wins.
+    end = mark - 1 if mark > 0 and text[mark - 1] == u'\n' else mark
+    start = end
+    while start > max(0, mark - 12) and _word_or_dot(text[start - 1]):
+        start -= 1
+    if start == end:
+        return True
+    word = text[start:end].lower()
+    if word in <frozenset>words[0]:
+        return False
+    m = k  # _WORD_AFTER.match(following): "\w{1,12}"
+    while m < limit and m - k < 12 and _word(text[m]):
+        m += 1
+    next_is_opener = m > k and text[k:m].lower() in <frozenset>words[3]
+    if word in <frozenset>words[1]:
+        return False
+    if len(word) == 1 and word.isalpha():
+        return next_is_opener and Py_UNICODE_ISLOWER(text[mark - 1])
+    if word in <frozenset>words[2] or "." in word:
+        return next_is_opener
+    return True
+
+
 def sentences(str text, Py_ssize_t max_sentence_chars, object sentence_type, object is_hard_break,
-              object ends_sentence, object cap_length):
-    """``segment.segment``: the line-break and sentence-end scans in C, the decisions (hard break,
-    abbreviation, over-long sentence) still made by the reference's own functions, passed in."""
+              tuple sentence_end_words, object cap_length):
+    """``segment.segment``: the line-break and sentence-end scans and the sentence-end decision in C;
+    the hard-break and over-long-sentence decisions still made by the reference's own functions, passed
+    in. ``sentence_end_words`` is (never break, titles, ambiguous, openers), from ``segment``."""
     cdef list blocks = [], out = []
     cdef Py_ssize_t n = len(text), i = 0, j, k, start = 0, breaks, block_start, block_end, piece_start
     cdef Py_UCS4 c
@@ -251,7 +294,7 @@ def sentences(str text, Py_ssize_t max_sentence_chars, object sentence_type, obj
                 if j < block_end and not Py_UNICODE_ISSPACE(text[j]):
                     i += 1
                     continue
-                if not ends_sentence(text, i, j, block_end):
+                if not _ends_sentence(text, i, j, block_end, sentence_end_words):
                     i = j
                     continue
             else:

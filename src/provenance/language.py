@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import threading
+from itertools import islice
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
@@ -60,7 +61,7 @@ UNDETERMINED: Final = Language(None)
 def detect_language(text: str) -> Language:
     """The language of ``text``, read from its start."""
     sample = text[:SAMPLE_CHARS]
-    if sum(map(str.isalpha, sample)) < MIN_LETTERS:
+    if next(islice(filter(str.isalpha, sample), MIN_LETTERS - 1, None), None) is None:  # fewer letters: stop at 20
         return UNDETERMINED
     if english_share(sample) >= MIN_ENGLISH_SHARE:
         return Language("en")

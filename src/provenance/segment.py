@@ -52,6 +52,8 @@ _NEVER_BREAK: Final = frozenset({"e.g", "i.e", "cf", "viz"})
 _OPENERS: Final = frozenset(
     ["the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "but", "and", "in", "on", "at", "this", "that", "these", "those", "there", "his", "her", "its", "their", "our", "as", "after", "before", "when", "while", "if", "however", "meanwhile", "yet", "so", "for", "one", "two", "three", "police", "officials", "no", "some", "many", "most", "according"]
 )
+#: What the compiled port of :func:`_ends_sentence` reads, in this order.
+_SENTENCE_END_WORDS: Final = (_NEVER_BREAK, _TITLES, _AMBIGUOUS, _OPENERS)
 # Line ends after which a single line break is a wrapped line, not a sentence boundary.
 _CONTINUES: Final = frozenset(["the", "a", "an", "of", "to", "in", "and", "or", "by", "for", "with", "from", "at", "on", "said", "told", "that", "as"])
 
@@ -60,7 +62,7 @@ def segment(text: str, max_sentence_chars: int = MAX_SENTENCE_CHARS) -> tuple[Se
     """Split ``text`` into sentences whose offsets slice back to the input."""
     native = speedups.native()
     if native is not None:  # the same scans in C, the same decisions
-        return native.sentences(text, max_sentence_chars, Sentence, _is_hard_break, _ends_sentence, _cap_length)
+        return native.sentences(text, max_sentence_chars, Sentence, _is_hard_break, _SENTENCE_END_WORDS, _cap_length)
     sentences: list[Sentence] = []
     for block_start, block_end in _blocks(text):
         for start, end in _split_block(text, block_start, block_end):

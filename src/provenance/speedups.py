@@ -43,7 +43,7 @@ class Native(Protocol):
 
     def sentences(
         self, text: str, max_sentence_chars: int, sentence_type: type[_S], is_hard_break: Callable[[str, int, int, int], bool],
-        ends_sentence: Callable[[str, int, int, int], bool], cap_length: Callable[[str, int, int, int], list[tuple[int, int]]], /,
+        sentence_end_words: tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]], cap_length: Callable[[str, int, int, int], list[tuple[int, int]]], /,
     ) -> tuple[_S, ...]: ...
 
     def structural_entries(
