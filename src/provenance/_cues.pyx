@@ -7,6 +7,7 @@ Sorting is the reference's stable sort, written as an insertion (each list holds
 """
 
 from cpython.unicode cimport Py_UNICODE_ISALNUM
+from provenance._tuples cimport provenance_named
 
 
 cdef inline bint _apart(Py_ssize_t start, Py_ssize_t end, list chosen):
@@ -113,7 +114,7 @@ cdef class Chooser:
                         start, end = min(raw.cue_start, raw.source_start), max(raw.cue_end, raw.source_end)
                 start, end = _words_only(sentence, start, end)
                 if start < end:
-                    cues.append(self.cue_type(label, start, end, weight))
+                    cues.append(provenance_named(self.cue_type, (label, start, end, weight)))
         return _by_weight(cues)
 
     cdef list _choose(self, str label, list frame_cues, hits, lexicon_weight, list candidates, Py_ssize_t i, span_of):
@@ -129,7 +130,7 @@ cdef class Chooser:
         weight = lexicon_weight if lexicon_hits else 0.0
         for hit in lexicon_hits:
             if len(chosen) < max_cues and _apart(hit[1], hit[2], chosen):
-                chosen.append(self.cue_type(label, hit[1], hit[2], weight))
+                chosen.append(provenance_named(self.cue_type, (label, hit[1], hit[2], weight)))
         if not candidates:
             return _by_start(chosen)
         top = weight
@@ -144,5 +145,5 @@ cdef class Chooser:
                 break
             span = span_of(i, column)
             if span is not None and _apart(span[0], span[1], chosen):
-                chosen.append(self.cue_type(label, span[0], span[1], candidate_weight))
+                chosen.append(provenance_named(self.cue_type, (label, span[0], span[1], candidate_weight)))
         return _by_start(chosen)

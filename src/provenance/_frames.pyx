@@ -11,11 +11,12 @@ attribute lookups, not a different algorithm.
 from bisect import bisect_right
 
 from cpython.tuple cimport PyTuple_GET_ITEM
+from provenance._tuples cimport provenance_named
 from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISDIGIT, Py_UNICODE_ISUPPER
 
 from provenance._speedups import attribution_tokens
 
-# Fields of an attribution._Tok.
+# Fields of a token: an attribution._Tok's, as a plain tuple.
 cdef inline str _text(object tok):
     return <str><object>PyTuple_GET_ITEM(tok, 0)
 
@@ -66,7 +67,7 @@ cdef class Reader:
     def __init__(self, lex):
         from provenance import attribution as a  # imported here: attribution imports this module's loader
 
-        self.raw_frame, self.tok_type, self.writer_search = a.RawFrame, a._Tok, lex.writer_pattern.search
+        self.raw_frame, self.tok_type, self.writer_search = a.RawFrame, tuple, lex.writer_pattern.search
         self.cue_classes, self.pronouns = lex.cue_classes, lex.pronouns
         self.lexical, self.phrase_words, self.modifiers = lex.lexical, lex.phrase_words, lex.modifiers
         self.outlet_first_words, self.outlets, self.outlet_heads = lex.outlet_first_words, lex.outlets, lex.outlet_heads
@@ -130,7 +131,7 @@ cdef object _sourceless(Reader r, str sentence, Py_ssize_t cue_start, Py_ssize_t
     cue = sentence[cue_start:cue_end].lower()
     cue_class, side, _ = r.cue_classes.get(cue, ("speech", "left", cue))
     if side == "none" or (cue_start > 0 and Py_UNICODE_ISUPPER(sentence[cue_start]) and cue_class != "according"):
-        return r.raw_frame(cue_start, cue_end, cue_class, -1, -1, "none", "none", False, "", False)
+        return provenance_named(r.raw_frame, (cue_start, cue_end, cue_class, -1, -1, "none", "none", False, "", False))
     return None
 
 
@@ -169,7 +170,7 @@ cdef object _read_frame(Reader r, _Words words, Py_ssize_t cue_start, Py_ssize_t
             phrase = _phrase_right(r, right, 1)
             return _frame(r, sentence, cue_start, cue_end, cue_class, phrase, "right", negated)
         if cue_class in r.agentless_ok or lemma in r.agentless_lemmas:
-            return r.raw_frame(cue_start, cue_end, cue_class, -1, -1, "none", "none", negated, "", False)
+            return provenance_named(r.raw_frame, (cue_start, cue_end, cue_class, -1, -1, "none", "none", negated, "", False))
         return None
     if cue_class == "statement":
         while i >= 0 and _text(left[i]) == ",":
@@ -405,8 +406,8 @@ cdef object _frame(Reader r, str sentence, Py_ssize_t cue_start, Py_ssize_t cue_
         return None
     if side == "left" and cue in r.lexical and kind in _RECORD_KINDS:
         return None
-    return r.raw_frame(cue_start, cue_end, cue_class, _start(phrase[0]), _end(phrase[-1]), kind, side, negated,
-                       _low(head), plural)
+    return provenance_named(r.raw_frame, (cue_start, cue_end, cue_class, _start(phrase[0]), _end(phrase[-1]), kind,
+                                          side, negated, _low(head), plural))
 
 
 cdef tuple _kind(Reader r, str sentence, list phrase, object head):
