@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from provenance.attribution import AttributionLexicon, RawFrame
+from provenance.attribution import AttributionLexicon, Frame, RawFrame
 
 class Reader:
     def __init__(self, lex: AttributionLexicon) -> None: ...
@@ -10,3 +10,7 @@ class Reader:
 def read_frames(
     r: Reader, sentences: Sequence[str], starts: list[int], matches: list[tuple[int, int]]
 ) -> list[list[RawFrame]]: ...
+
+class Resolver:
+    def __init__(self) -> None: ...
+    def resolve(self, found: list[list[RawFrame]], sentences: Sequence[str]) -> list[tuple[Frame, ...]]: ...

@@ -491,3 +491,80 @@ cdef bint _has_outlet(Reader r, list words):
             if " ".join(words[i:j]) in r.outlets:
                 return True
     return False
+
+
+# --- follow-ups: attribution.resolve ------------------------------------------------------------
+# RawFrame fields by position: cue_start 0, cue_end 1, cue_class 2, source_start 3, source_end 4,
+# kind 5, side 6, negated 7, head 8, plural 9.
+
+
+cdef class Resolver:
+    """``attribution.resolve`` and ``_antecedent``, with the reference module's constants in C fields."""
+
+    cdef object frame_type, named_before, person_kinds, definite
+    cdef dict wanted
+
+    def __init__(self):
+        from provenance import attribution as a  # imported here: attribution imports this module's loader
+
+        self.frame_type, self.named_before = a.Frame, a._named_before
+        self.person_kinds, self.definite = a._PERSON_KINDS, a._DEFINITE
+        self.wanted = {"he": a._PERSON_KINDS, "she": a._PERSON_KINDS, "i": a._PERSON_KINDS, "they": a._GROUP_KINDS,
+                       "we": a._GROUP_KINDS | {"outlet"}, "it": a._THING_KINDS}
+
+    def resolve(self, list found, sentences):
+        """Frames of every sentence with follow-ups resolved in reading order (see ``attribution.resolve``)."""
+        cdef list history = [], out = [], resolved
+        cdef Py_ssize_t index
+        for index in range(len(found)):
+            sentence = sentences[index]
+            resolved = []
+            for frame in found[index]:
+                kind = frame[5]
+                antecedent = None
+                head = frame[8]
+                if kind == "pronoun" and head == "we" and (frame[2] == "cognition" or frame[2] == "speech"):
+                    kind = "outlet"  # "we can reveal", "we understand": the outlet writing
+                elif frame[3] >= 0:
+                    target = self._antecedent(frame, sentence, index, history)
+                    if target is not None:
+                        earlier, earlier_kind, where = target
+                        kind = earlier_kind
+                        antecedent = (where, earlier[3], earlier[4])
+                    elif frame[5] == "pronoun" and (head == "he" or head == "she"):
+                        named = self.named_before(sentences, index, frame[3])
+                        if named is not None:
+                            kind, antecedent = "named_person", named
+                    history.append((frame, kind, index))
+                resolved.append(provenance_named(self.frame_type, (frame, kind, antecedent)))
+            out.append(tuple(resolved))
+        return out
+
+    cdef object _antecedent(self, frame, str sentence, Py_ssize_t index, list history):
+        cdef Py_ssize_t n, where, source_start = frame[3]
+        head = frame[8]
+        if frame[5] == "pronoun":
+            wanted = self.wanted.get(head, self.person_kinds)
+            singular = head == "he" or head == "she" or head == "i"
+            for n in range(len(history) - 1, -1, -1):
+                earlier, kind, where = history[n]
+                if not (where < index or earlier[4] <= source_start):
+                    continue
+                if kind in wanted and not (singular and earlier[9]):
+                    return history[n]
+            return None
+        first = sentence[source_start : frame[4]].split(" ", 1)[0].lower()
+        if first not in self.definite:
+            return None
+        for n in range(len(history) - 1, -1, -1):
+            earlier, kind, where = history[n]
+            if not (where < index or earlier[4] <= source_start):
+                continue
+            if earlier[8] and _same_noun(earlier[8], head):
+                return history[n]
+        return None
+
+
+cdef bint _same_noun(str a, str b):
+    """Whether two head nouns are the same word, ignoring a plural -s ("official"/"officials")."""
+    return a == b or a.rstrip("s") == b.rstrip("s") or (a == "person" and b == "people") or (a == "people" and b == "person")

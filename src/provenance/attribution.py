@@ -674,6 +674,9 @@ def resolve(found: list[list[RawFrame]], sentences: Sequence[str]) -> list[tuple
     "the source", "the aides" take the most recent earlier source with the same head noun, and
     otherwise the kind their own shape gives. With nothing to point back to, a pronoun stays "pronoun".
     """
+    compiled = speedups.frame_resolver()
+    if compiled is not None:  # the loop below, compiled
+        return compiled(found, sentences)
     history: list[tuple[RawFrame, SourceKind, int]] = []  # every earlier source, resolved
     out: list[tuple[Frame, ...]] = []
     for index, (frames, sentence) in enumerate(zip(found, sentences)):

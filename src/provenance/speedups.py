@@ -76,6 +76,7 @@ _native, _frames, _cues, _results = _load()
 _readers: dict[int, tuple[object, Any]] = {}  # id(lexicon) -> (lexicon, its compiled Reader)
 _choosers: dict[int, tuple[tuple[Any, ...], Any]] = {}  # id(constants) -> (constants, compiled Chooser)
 _builders: dict[int, tuple[tuple[Any, ...], Any]] = {}  # id(result types) -> (result types, compiled Builder)
+_resolver: tuple[Any, Any] | None = None  # (the _frames module, its Resolver)
 
 
 def native() -> Native | None:
@@ -94,6 +95,17 @@ def frame_reader(lexicon: AttributionLexicon) -> FrameReader | None:
         entry = _readers[id(lexicon)] = (lexicon, _frames.Reader(lexicon))
     reader: FrameReader = partial(_frames.read_frames, entry[1])
     return reader
+
+
+def frame_resolver() -> Callable[[list[list[RawFrame]], Sequence[str]], list[tuple[Any, ...]]] | None:
+    """The compiled ``attribution.resolve`` (None: run the pure-Python one)."""
+    global _resolver
+    if _frames is None:
+        return None
+    if _resolver is None or _resolver[0] is not _frames:
+        _resolver = (_frames, _frames.Resolver())
+    resolve: Callable[[list[list[RawFrame]], Sequence[str]], list[tuple[Any, ...]]] = _resolver[1].resolve
+    return resolve
 
 
 def cue_chooser(constants: tuple[Any, ...]) -> CueChooser | None:
