@@ -113,6 +113,12 @@ def test_tokens_equal_the_regexes_on_random_text(text: str) -> None:
     assert [t.text for t in tokens] == ATTRIBUTION_TOKEN.findall(text)
     texts = [text, "", text[::-1]]
     assert _speedups.feature_tokens(texts) == [FEATURE_TOKEN.findall(t) for t in texts]
+    spans = [match.span() for match in FEATURE_TOKEN.finditer(text)]
+    for first in range(len(spans)):
+        for last in range(first, min(len(spans), first + 3)):
+            assert _speedups.feature_token_span(text, first, last) == (spans[first][0], spans[last][1])
+    with pytest.raises(IndexError):
+        _speedups.feature_token_span(text, 0, len(spans))
 
 
 # Sentence ends, abbreviations, CJK and Devanagari marks, closers, blank and wrapped lines.

@@ -101,6 +101,28 @@ def attribution_tokens(str sentence, object tok_type):
     return tokens, starts
 
 
+def feature_token_span(str sentence, Py_ssize_t first, Py_ssize_t last):
+    """(start of token ``first``, end of token ``last``) of ``features._TOKEN.finditer(sentence)``."""
+    cdef Py_ssize_t n = len(sentence), i = 0, end, index = 0, start = -1
+    cdef Py_UCS4 c
+    while i < n:
+        c = sentence[i]
+        if _word(c):
+            end = _word_end(sentence, i, n, False)
+        elif _feature_mark(c):
+            end = i + 1
+        else:
+            i += 1
+            continue
+        if index == first:
+            start = i
+        if index == last:
+            return start, end
+        index += 1
+        i = end
+    raise IndexError(f"the sentence has {index} tokens, not {last + 1}")
+
+
 def feature_tokens(list sentences):
     """``[features._TOKEN.findall(s) for s in sentences]``."""
     cdef list out = [], tokens

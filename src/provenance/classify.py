@@ -376,28 +376,29 @@ class _Spans:
         self._featured = featured
         self._tables = tables
         self._first_token: list[int] = featured.first_token.tolist()
-        self._wordy: list[int] = featured.wordy.tolist()
-        self._families: dict[str, list[int]] = {}
 
     def of(self, sentence: int, column: int) -> tuple[int, int] | None:
         """The span of the first occurrence of ``column``'s feature, minus punctuation at either edge
         (None when no word is left): a cue shown to an editor is words, not the comma before them."""
         family, width = self._tables.family(column)
-        columns = self._families.get(family)
-        if columns is None:
-            columns = self._families[family] = self._featured.families[family].tolist()
         first, stop = self._first_token[sentence], self._first_token[sentence + 1]
-        low = columns.index(column, first, stop - width + 1)
-        high = low + width - 1
-        wordy = self._wordy
-        while low <= high and not wordy[low]:
-            low += 1
-        while high >= low and not wordy[high]:
-            high -= 1
-        if low > high:
+        # Only this sentence's part of the chunk-wide arrays is read (a few dozen tokens).
+        start = first + self._featured.families[family][first : stop - width + 1].tolist().index(column)
+        wordy = self._featured.wordy[start : start + width].tolist()
+        left, right = 0, width - 1
+        while left <= right and not wordy[left]:
+            left += 1
+        while right >= left and not wordy[right]:
+            right -= 1
+        if left > right:
             return None
+        low, high = start + left, start + right
+        text = self._featured.sentences[sentence]
+        native = speedups.native()
+        if native is not None:
+            return native.feature_token_span(text, low - first, high - first)
         # Only two tokens' offsets are needed: the regex skips to them in C, building no list.
-        matches = _TOKEN.finditer(self._featured.sentences[sentence])
+        matches = _TOKEN.finditer(text)
         left = next(islice(matches, low - first, None))
         right = left if high == low else next(islice(matches, high - low - 1, None))
         return left.start(), right.end()

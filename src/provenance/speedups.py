@@ -41,6 +41,8 @@ class Native(Protocol):
 
     def feature_tokens(self, sentences: list[str], /) -> list[list[str]]: ...
 
+    def feature_token_span(self, sentence: str, first: int, last: int, /) -> tuple[int, int]: ...
+
     def sentences(
         self, text: str, max_sentence_chars: int, sentence_type: type[_S], is_hard_break: Callable[[str, int, int, int], bool],
         sentence_end_words: tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]], cap_length: Callable[[str, int, int, int], list[tuple[int, int]]], /,
