@@ -399,9 +399,9 @@ class _Spans:
             return native.feature_token_span(text, low - first, high - first)
         # Only two tokens' offsets are needed: the regex skips to them in C, building no list.
         matches = _TOKEN.finditer(text)
-        left = next(islice(matches, low - first, None))
-        right = left if high == low else next(islice(matches, high - low - 1, None))
-        return left.start(), right.end()
+        opening = next(islice(matches, low - first, None))
+        closing = opening if high == low else next(islice(matches, high - low - 1, None))
+        return opening.start(), closing.end()
 
 
 def can_cue(feature: str) -> bool:
