@@ -12,6 +12,14 @@ _T = TypeVar("_T", bound=tuple[Any, ...])
 def attribution_tokens(sentence: str, tok_type: type[_T]) -> tuple[list[_T], list[int]]: ...
 def feature_tokens(sentences: list[str]) -> list[list[str]]: ...
 def feature_token_span(sentence: str, first: int, last: int) -> tuple[int, int]: ...
+def tfidf_rows(
+    families: list[np.ndarray],
+    first_token: np.ndarray,
+    structural_rows: np.ndarray,
+    structural_columns: np.ndarray,
+    structural_values: np.ndarray,
+    idf: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
 def sentences(
     text: str,
     max_sentence_chars: int,

@@ -9,7 +9,9 @@ lone surrogates and all.
 """
 
 from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE
+from libc.math cimport sqrt
 from libc.stdint cimport int64_t
+from libc.stdlib cimport qsort
 
 import numpy as np
 
@@ -382,3 +384,117 @@ def structural_entries(list hits, object frame_features, const int64_t[:] kinds,
     keys = np.array(sorted(first), dtype=np.int64)
     values = np.array([first[key] for key in keys.tolist()], dtype=np.float64)
     return keys // n_columns, keys % n_columns, values
+
+
+cdef int _ascending(const void* a, const void* b) noexcept nogil:
+    cdef int64_t x = (<const int64_t*>a)[0], y = (<const int64_t*>b)[0]
+    return (x > y) - (x < y)
+
+
+cdef inline void _insertion_sort(int64_t* values, Py_ssize_t n) noexcept nogil:
+    """Ascending, in place: faster than ``qsort``'s calls through a pointer on a sentence's few dozen."""
+    cdef Py_ssize_t i, j
+    cdef int64_t value
+    for i in range(1, n):
+        value = values[i]
+        j = i - 1
+        while j >= 0 and values[j] > value:
+            values[j + 1] = values[j]
+            j -= 1
+        values[j + 1] = value
+
+
+def tfidf_rows(list families, const int64_t[::1] first_token, const int64_t[::1] structural_rows,
+               const int64_t[::1] structural_columns, const double[::1] structural_values, const double[::1] idf):
+    """``features.tfidf_matrix`` over ``columns._word_entries``: (indptr, indices, data) of the chunk.
+
+    ``families`` holds, per word-feature family, the column of the feature starting at each chunk token
+    (-1: none; an n-gram family is shorter by its width less one). The arithmetic is the reference's,
+    operation for operation and in the same order: counts are logged by numpy itself, each row's sum of
+    squares runs in column order as ``bincount`` adds, and the module is built without contracting a
+    multiply and an add into one instruction (``setup.py``), so every value is bit-identical.
+    """
+    cdef Py_ssize_t n_rows = first_token.shape[0] - 1, n_families = len(families)
+    cdef Py_ssize_t r, t, f, start, stop, j, k, m, capacity = 0, distinct = 0, s, out
+    cdef const int64_t[:] columns
+    for f in range(n_families):
+        capacity += (<object>families[f]).shape[0]
+    entries_array = np.empty(capacity, dtype=np.int64)
+    row_end_array = np.zeros(n_rows + 1, dtype=np.int64)  # entries of rows < r end at row_end[r]
+    cdef int64_t[::1] entries = entries_array, row_end = row_end_array
+    # Each row's known word columns, family by family: first counted per row, then placed.
+    for f in range(n_families):
+        columns = families[f]
+        for r in range(n_rows):
+            stop = min(first_token[r + 1], columns.shape[0])
+            for t in range(first_token[r], stop):
+                if columns[t] >= 0:
+                    row_end[r + 1] += 1
+    for r in range(n_rows):
+        row_end[r + 1] += row_end[r]
+    fill_array = row_end_array[:-1].copy()
+    cdef int64_t[::1] fill = fill_array
+    for f in range(n_families):
+        columns = families[f]
+        for r in range(n_rows):
+            stop = min(first_token[r + 1], columns.shape[0])
+            for t in range(first_token[r], stop):
+                if columns[t] >= 0:
+                    entries[fill[r]] = columns[t]
+                    fill[r] += 1
+    # Sorted distinct columns of each row with their counts (np.unique over row * n_columns + column).
+    keys_array = np.empty(capacity, dtype=np.int64)
+    counts_array = np.empty(capacity, dtype=np.int64)
+    distinct_end_array = np.zeros(n_rows + 1, dtype=np.int64)
+    cdef int64_t[::1] keys = keys_array, counts = counts_array, distinct_end = distinct_end_array
+    for r in range(n_rows):
+        start, stop = row_end[r], row_end[r + 1]
+        if stop - start > 64:
+            qsort(&entries[start], stop - start, sizeof(int64_t), _ascending)
+        else:
+            _insertion_sort(&entries[start], stop - start)
+        j = start
+        while j < stop:
+            k = j + 1
+            while k < stop and entries[k] == entries[j]:
+                k += 1
+            keys[distinct] = entries[j]
+            counts[distinct] = k - j
+            distinct += 1
+            j = k
+        distinct_end[r + 1] = distinct
+    cdef const double[::1] logs = np.log(counts_array[:distinct])
+    values_array = np.empty(distinct, dtype=np.float64)
+    cdef double[::1] values = values_array
+    cdef double norm
+    for r in range(n_rows):
+        norm = 0.0
+        for j in range(distinct_end[r], distinct_end[r + 1]):
+            values[j] = (logs[j] + 1.0) * idf[keys[j]]
+            norm += values[j] * values[j]
+        norm = sqrt(norm)
+        for j in range(distinct_end[r], distinct_end[r + 1]):
+            values[j] /= norm
+    # Merged with the structural entries (sorted by row, then column), words first on a tie.
+    total = distinct + structural_rows.shape[0]
+    indptr_array = np.zeros(n_rows + 1, dtype=np.int64)
+    indices_array = np.empty(total, dtype=np.int64)
+    data_array = np.empty(total, dtype=np.float64)
+    cdef int64_t[::1] indptr = indptr_array, indices = indices_array
+    cdef double[::1] data = data_array
+    s = 0
+    out = 0
+    for r in range(n_rows):
+        j, m = distinct_end[r], distinct_end[r + 1]
+        while True:
+            if j < m and (s >= structural_rows.shape[0] or structural_rows[s] != r or keys[j] <= structural_columns[s]):
+                indices[out], data[out] = keys[j], values[j]
+                j += 1
+            elif s < structural_rows.shape[0] and structural_rows[s] == r:
+                indices[out], data[out] = structural_columns[s], structural_values[s]
+                s += 1
+            else:
+                break
+            out += 1
+        indptr[r + 1] = out
+    return indptr_array, indices_array, data_array

@@ -43,6 +43,11 @@ class Native(Protocol):
 
     def feature_token_span(self, sentence: str, first: int, last: int, /) -> tuple[int, int]: ...
 
+    def tfidf_rows(
+        self, families: list[np.ndarray], first_token: np.ndarray, structural_rows: np.ndarray,
+        structural_columns: np.ndarray, structural_values: np.ndarray, idf: np.ndarray, /,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
+
     def sentences(
         self, text: str, max_sentence_chars: int, sentence_type: type[_S], is_hard_break: Callable[[str, int, int, int], bool],
         sentence_end_words: tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]], cap_length: Callable[[str, int, int, int], list[tuple[int, int]]], /,
