@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import speed as provenance_speed
+from articles import article_of_words, load_fixtures
 from speed import timed
 from peers import minilm
 from peers.keyword import KeywordBaseline
@@ -96,18 +97,6 @@ class ThresholdSystem:
         return self.predict_proba(texts) >= self.peer.thresholds()
 
 
-def load_fixtures() -> list[dict[str, Any]]:
-    """Held-out articles with gold labels aligned to provenance's sentences."""
-    articles = []
-    for entry in json.loads((ROOT / "fixtures" / "fixtures.json").read_text(encoding="utf-8")):
-        path = ROOT / "fixtures" / entry["file"]
-        text = path.read_text(encoding="utf-8")
-        gold = [json.loads(line) for line in path.with_suffix(".gold.jsonl").read_text(encoding="utf-8").splitlines()]
-        articles.append({**entry, "text": text, "sentences": [g["text"] for g in gold],
-                         "y": np.array([[label in g["labels"] for label in LABELS] for g in gold], dtype=int)})
-    return articles
-
-
 def quality(system: Any, texts: list[str], y: np.ndarray) -> dict[str, Any]:
     """Per-label P/R/F1, macro-F1, Brier and ECE per label."""
     probabilities = system.predict_proba(texts)
@@ -146,15 +135,6 @@ def cpu_name() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown CPU"
-
-
-def article_of_words(articles: list[dict[str, Any]], words: int) -> str:
-    """An article of about ``words`` words, made of fixture paragraphs."""
-    paragraphs = [p for a in articles for p in a["text"].split("\n\n")]
-    out: list[str] = []
-    while sum(len(p.split()) for p in out) < words:
-        out.append(paragraphs[len(out) % len(paragraphs)])
-    return "\n\n".join(out)
 
 
 def scorer_for(system: Any) -> Callable[[str], Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pickle
 import warnings
+from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -136,6 +137,10 @@ class Scorer:
 
     def _score_segmented(self, batch: list[tuple[str, tuple[Sentence, ...]]]) -> list[ArticleScore]:
         """Score segmented articles: attribution per article, then all their sentences predicted together."""
+        return [_article_score(text, *parts) for (text, _), parts in zip(batch, self._scored_parts(batch))]
+
+    def _scored_parts(self, batch: list[tuple[str, tuple[Sentence, ...]]]) -> list[_Parts]:
+        """What each article's result is made of, before it is made (a worker process sends these back)."""
         if not batch:
             return []
         model = self.model
@@ -143,7 +148,7 @@ class Scorer:
         texts = [[s.text for s in sentences] for _, sentences in batch]
         frames = [lexicon.attribute(article) for article in texts]
         predictions = predict([t for article in texts for t in article], model, [f for fs in frames for f in fs])
-        results = []
+        parts = []
         start = 0
         for (text, sentences), article, article_frames in zip(batch, texts, frames):
             part = predictions.part(start, start + len(sentences))
@@ -153,8 +158,18 @@ class Scorer:
                 part = part.unlabelled()
             if self.rules is not None:
                 part = self.rules.apply(article, part)
-            results.append(_article_score(text, sentences, article_frames, part, model.version, language))
-        return results
+            parts.append(_Parts(sentences, article_frames, part, model.version, language))
+        return parts
+
+
+class _Parts(NamedTuple):
+    """An article's result before it is built: all of ``_article_score``'s arguments but the text."""
+
+    sentences: tuple[Sentence, ...]
+    frames: list[tuple[Frame, ...]]
+    predictions: Predictions
+    version: str
+    language: Language
 
 
 def _default_scorer(max_chars: int, rules: HouseRules | None = None) -> Scorer:
@@ -332,12 +347,14 @@ def _parallel_scores(scorer: Scorer, texts: Iterable[str], n_jobs: int) -> Itera
     shipped = scorer._model is None or scorer._model is load_default_model()
     payload = None if shipped else scorer.model
     failure: list[Exception] = []
-    batches = _batches(texts, _BATCH_SIZE, failure)
+    sent: deque[list[str]] = deque()  # batches handed to joblib, whose results come back in this order
+    batches = _batches(texts, _BATCH_SIZE, failure, sent)
     jobs = (delayed(_score_batch)(batch, payload, scorer.max_chars, scorer.rules) for batch in batches)
     outcomes = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
     try:
         for outcome in outcomes:
-            yield from outcome.results
+            batch = sent.popleft()
+            yield from (_article_score(text, *parts) for text, parts in zip(batch, outcome.results))
             if outcome.error is not None:
                 raise outcome.error
     finally:
@@ -348,8 +365,8 @@ def _parallel_scores(scorer: Scorer, texts: Iterable[str], n_jobs: int) -> Itera
         raise failure[0]
 
 
-def _batches(texts: Iterable[str], size: int, failure: list[Exception]) -> Iterator[list[str]]:
-    """Cut a stream into lists of ``size`` without reading ahead further.
+def _batches(texts: Iterable[str], size: int, failure: list[Exception], sent: deque[list[str]]) -> Iterator[list[str]]:
+    """Cut a stream into lists of ``size`` without reading ahead further; each is also put in ``sent``.
 
     An exception from the stream ends it: the texts read before it still form a batch, and the
     exception goes into ``failure`` for the caller to raise once those are delivered.
@@ -362,31 +379,41 @@ def _batches(texts: Iterable[str], size: int, failure: list[Exception]) -> Itera
         except Exception as error:  # noqa: BLE001 - re-raised by the caller, in order
             failure.append(error)
             if batch:
+                sent.append(batch)
                 yield batch
             return
         if batch:
+            sent.append(batch)
             yield batch
         if len(batch) < size:
             return
 
 
 class _Outcome(NamedTuple):
-    """What a worker sends back: the results in order, then the error that stopped it (if any)."""
+    """What a worker sends back: the parts of each result in order, then the error that stopped it
+    (if any). The caller builds the results from the parts and the texts it sent: shipping built
+    results cost more to pickle and unpickle than building them does, and the caller's process, not
+    the worker's, should hold them."""
 
-    results: list[ArticleScore]
+    results: list[_Parts]
     error: Exception | None
 
 
 def _score_batch(texts: list[str], model: Model | None, max_chars: int, rules: HouseRules | None) -> _Outcome:
     """Worker side: score a batch with the shipped model (cached per process) or the one sent."""
     scorer = Scorer(model, max_chars=max_chars, rules=rules)
-    results: list[ArticleScore] = []
+    parts: list[_Parts] = []
+    segmented: list[tuple[str, tuple[Sentence, ...]]] = []
     try:
-        for result in scorer.score_many(texts):  # batched: one featuriser pass for many articles
-            results.append(result)
+        for text in texts:  # as score_many checks and cuts them, then one featuriser pass for the batch
+            problem = scorer._problem(text)
+            if problem is not None:
+                raise problem
+            segmented.append((text, scorer._segment(text)))
     except Exception as error:  # noqa: BLE001 - sent back and raised in the caller, after these results
-        return _Outcome(results, _picklable(error))
-    return _Outcome(results, None)
+        return _Outcome(scorer._scored_parts(segmented), _picklable(error))
+    parts = scorer._scored_parts(segmented)
+    return _Outcome(parts, None)
 
 
 def _picklable(error: Exception) -> Exception:
