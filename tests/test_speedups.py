@@ -191,6 +191,27 @@ def test_twenty_thousand_sourcing_sentences_read_identically() -> None:
 
 
 @needs_extension
+def test_ngram_hash_tables_hold_every_key_once_with_its_leftmost_column() -> None:
+    """The compiled n-gram lookup probes a hash table where the reference binary-searches sorted keys:
+    the table must hold every key, a repeated key with the column a leftmost search finds."""
+    import numpy as np
+
+    from provenance import _speedups
+
+    chance = np.random.default_rng(3)
+    for n in (0, 1, 7, 1000):
+        keys = np.sort(chance.integers(0, max(n // 2, 1) * 10**12, n)).astype(np.int64)
+        keys[1::3] = keys[:-1:3] if n > 1 else keys[1::3]  # repeats, side by side as after sorting
+        keys = np.sort(keys)
+        columns = np.arange(n, dtype=np.int64)[::-1].copy()
+        slot_keys, slot_columns = _speedups.hash_table(keys, columns)
+        held = slot_keys >= 0
+        assert held.sum() == len(set(keys.tolist())) and len(slot_keys) >= 2 * n
+        leftmost = {key: columns[np.searchsorted(keys, key)] for key in set(keys.tolist())}
+        assert {k: c for k, c in zip(slot_keys[held].tolist(), slot_columns[held].tolist())} == leftmost
+
+
+@needs_extension
 def test_labelled_sentences_featurise_identically() -> None:
     for start in range(0, len(SENTENCES), 256):
         _assert_same_featurised(SENTENCES[start : start + 256])

@@ -28,6 +28,7 @@ def sentences(
     sentence_end_words: tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]],
     cap_length: Callable[[str, int, int, int], list[tuple[int, int]]],
 ) -> tuple[_T, ...]: ...
+def hash_table(keys: np.ndarray, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
 def ngram_columns(
     described: np.ndarray,
     rows: np.ndarray,

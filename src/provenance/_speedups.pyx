@@ -10,7 +10,7 @@ lone surrogates and all.
 
 from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE
 from libc.math cimport sqrt
-from libc.stdint cimport int64_t
+from libc.stdint cimport int64_t, uint64_t
 from libc.stdlib cimport qsort
 
 import numpy as np
@@ -163,6 +163,41 @@ cdef inline int64_t _lookup(const int64_t[::1] keys, const int64_t[::1] columns,
     return -1
 
 
+cdef inline Py_ssize_t _home(int64_t key, Py_ssize_t mask) noexcept:
+    """A key's first slot: Fibonacci hashing, the high half folded onto the low."""
+    cdef uint64_t hashed = <uint64_t>key * <uint64_t>0x9E3779B97F4A7C15
+    return <Py_ssize_t>((hashed ^ (hashed >> 32)) & <uint64_t>mask)
+
+
+def hash_table(const int64_t[::1] keys, const int64_t[::1] columns):
+    """An open-addressing table (slot keys, slot columns; -1: empty) of sorted ``keys`` and their
+    ``columns``, at most half full. A repeated key keeps its leftmost column, as ``_lookup`` finds it."""
+    cdef Py_ssize_t n = keys.shape[0], size = 16, i, slot, mask
+    while size < 2 * n:
+        size <<= 1
+    mask = size - 1
+    slot_keys_array = np.full(size, -1, dtype=np.int64)
+    slot_columns_array = np.full(size, -1, dtype=np.int64)
+    cdef int64_t[::1] slot_keys = slot_keys_array, slot_columns = slot_columns_array
+    for i in range(n):
+        slot = _home(keys[i], mask)
+        while slot_keys[slot] != -1 and slot_keys[slot] != keys[i]:
+            slot = (slot + 1) & mask
+        if slot_keys[slot] == -1:
+            slot_keys[slot], slot_columns[slot] = keys[i], columns[i]
+    return slot_keys_array, slot_columns_array
+
+
+cdef inline int64_t _probe(const int64_t[::1] slot_keys, const int64_t[::1] slot_columns, int64_t key) noexcept:
+    """Column of ``key`` in a ``hash_table``, -1 when absent (the same answer as ``_lookup``)."""
+    cdef Py_ssize_t mask = slot_keys.shape[0] - 1, slot = _home(key, mask)
+    while slot_keys[slot] != -1:
+        if slot_keys[slot] == key:
+            return slot_columns[slot]
+        slot = (slot + 1) & mask
+    return -1
+
+
 def ngram_columns(
     const int64_t[:, ::1] described, const int64_t[::1] rows, const int64_t[::1] first_token,
     int64_t capital, int64_t acronym, int64_t base,
@@ -172,7 +207,9 @@ def ngram_columns(
     const int64_t[::1] class2_keys, const int64_t[::1] class2_columns,
 ):
     """Columns of the bigram, shape-bigram, shape-trigram and class-bigram at each chunk token
-    (-1: none), as ``columns._families`` finds them; ``described`` columns as in ``columns``."""
+    (-1: none), as ``columns._families`` finds them; ``described`` columns as in ``columns``. Each
+    family's (keys, columns) is its ``hash_table`` (one probe, where a binary search over the sorted
+    keys missed the cache at every step)."""
     cdef Py_ssize_t n = described.shape[0], t, s
     cdef Py_ssize_t n2 = n - 1 if n > 1 else 0
     cdef Py_ssize_t n3 = n - 2 if n > 2 else 0
@@ -192,16 +229,16 @@ def ngram_columns(
     for t in range(n2):
         if rows[t] != rows[t + 1]:
             continue
-        bigram[t] = _lookup(bigram_keys, bigram_columns, described[t, 0] * base + described[t + 1, 0])
+        bigram[t] = _probe(bigram_keys, bigram_columns, described[t, 0] * base + described[t + 1, 0])
         if _named(shape[t], capital, acronym) or _named(shape[t + 1], capital, acronym):
-            shape2[t] = _lookup(shape2_keys, shape2_columns, shape[t] * base + shape[t + 1])
+            shape2[t] = _probe(shape2_keys, shape2_columns, shape[t] * base + shape[t + 1])
         if described[t, 6] >= 0 or described[t + 1, 6] >= 0:
-            class2[t] = _lookup(class2_keys, class2_columns, described[t, 5] * base + described[t + 1, 5])
+            class2[t] = _probe(class2_keys, class2_columns, described[t, 5] * base + described[t + 1, 5])
     for t in range(n3):
         if rows[t] != rows[t + 2]:
             continue
         if _named(shape[t], capital, acronym) or _named(shape[t + 1], capital, acronym) or _named(shape[t + 2], capital, acronym):
-            triple[t] = _lookup(shape3_keys, shape3_columns, (shape[t] * base + shape[t + 1]) * base + shape[t + 2])
+            triple[t] = _probe(shape3_keys, shape3_columns, (shape[t] * base + shape[t + 1]) * base + shape[t + 2])
     return bigram_array, shape2_array, triple_array, class2_array
 
 

@@ -80,6 +80,7 @@ class ColumnTables:
         self._tokens = _TokenTable(self._describe)
         self._cue_ok = np.full(len(self.vocabulary), -1, dtype=np.int8)
         self._family_of: dict[int, tuple[str, int]] = {}
+        self._hash_tables: list[np.ndarray] | None = None
         get = self.vocabulary.get
         self.class_pair_columns = np.array(
             [[get(f"f:{a}~{b}", -1) for b in self.class_names] for a in self.class_names], dtype=np.int64
@@ -91,6 +92,15 @@ class ColumnTables:
         names = np.array(list(self.vocabulary), dtype=object)
         ordered: list[str] = names[np.argsort(np.fromiter(self.vocabulary.values(), np.int64))].tolist()
         return ordered
+
+    def ngram_hash_tables(self, native: speedups.Native) -> list[np.ndarray]:
+        """Each n-gram family's keys and columns as the compiled pass's hash table (built on first need)."""
+        if self._hash_tables is None:
+            self._hash_tables = [
+                array for family in _NGRAM_FAMILIES
+                for array in native.hash_table(*(np.ascontiguousarray(a, np.int64) for a in self.ngrams[family]))
+            ]
+        return self._hash_tables
 
     @cached_property
     def frame_kinds(self) -> np.ndarray:
@@ -307,11 +317,10 @@ def _families(
     native = speedups.native()
     if native is not None:  # one compiled pass over the tokens, binary searches instead of array passes
         int64 = np.int64
-        keys = [array for family in _NGRAM_FAMILIES for array in tables.ngrams[family]]
         bigram, shape2, triples, class2 = native.ngram_columns(
             np.ascontiguousarray(described, int64), np.ascontiguousarray(rows, int64),
             np.ascontiguousarray(first_token, int64), tables.words["C"], tables.words["A"], tables.base,
-            *(np.ascontiguousarray(array, int64) for array in keys),
+            *tables.ngram_hash_tables(native),
         )
         return {"w": described[:, UNIGRAM], "p": described[:, PREFIX], BIGRAM: bigram, SHAPE2: shape2,
                 SHAPE3: triples, "k": described[:, CLASS], CLASS2: class2}

@@ -59,6 +59,8 @@ class Native(Protocol):
         frame_value: float, window: int, /,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
 
+    def hash_table(self, keys: np.ndarray, columns: np.ndarray, /) -> tuple[np.ndarray, np.ndarray]: ...
+
     def ngram_columns(
         self, described: np.ndarray, rows: np.ndarray, first_token: np.ndarray, capital: int, acronym: int,
         base: int, bigram_keys: np.ndarray, bigram_columns: np.ndarray, shape2_keys: np.ndarray,
