@@ -395,19 +395,28 @@ def structural_entries(list hits, object frame_features, const int64_t[:] kinds,
                        double lexicon_value, double frame_value, Py_ssize_t window):
     """(row, column, value) of each sentence's distinct lexicon, frame and class-pair features, sorted
     by (row, column), a repeated one keeping its first value (lexicon, then frame, then class pair)."""
-    cdef dict first = {}  # row * n_columns + column -> value, in the order the reference meets them
-    cdef Py_ssize_t row, i, j, n = kinds.shape[0]
+    cdef Py_ssize_t row, i, j, n = kinds.shape[0], found = 0, capacity = n * window
     cdef int64_t column
+    for row in range(len(hits)):
+        capacity += len(<list>hits[row])
+    for row in range(len(frame_features)):
+        capacity += len(frame_features[row])
+    keys_array = np.empty(capacity, dtype=np.int64)
+    values_array = np.empty(capacity, dtype=np.float64)
+    cdef int64_t[::1] keys = keys_array
+    cdef double[::1] values = values_array
     for row in range(len(hits)):
         for hit in <list>hits[row]:
             column = vocabulary.get("l:" + hit[0], -1)
             if column >= 0:
-                first.setdefault(row * n_columns + column, lexicon_value)
+                keys[found], values[found] = row * n_columns + column, lexicon_value
+                found += 1
     for row in range(len(frame_features)):
         for feature in frame_features[row]:
             column = vocabulary.get(feature, -1)
             if column >= 0:
-                first.setdefault(row * n_columns + column, frame_value)
+                keys[found], values[found] = row * n_columns + column, frame_value
+                found += 1
     for i in range(n):  # a word of class A followed within ``window`` tokens of its sentence by one of class B
         if kinds[i] < 0:
             continue
@@ -417,10 +426,21 @@ def structural_entries(list hits, object frame_features, const int64_t[:] kinds,
             if kinds[j] >= 0 and kinds[j] != kinds[i]:
                 column = pair_columns[kinds[i], kinds[j]]
                 if column >= 0:
-                    first.setdefault(rows[i] * n_columns + column, frame_value)
-    keys = np.array(sorted(first), dtype=np.int64)
-    values = np.array([first[key] for key in keys.tolist()], dtype=np.float64)
-    return keys // n_columns, keys % n_columns, values
+                    keys[found], values[found] = rows[i] * n_columns + column, frame_value
+                    found += 1
+    # Sorted by key, the first of a repeated key kept: a stable sort, then the head of each run.
+    order_array = np.argsort(keys_array[:found], kind="stable")
+    cdef const int64_t[::1] order = order_array
+    kept_array = np.empty(found, dtype=np.int64)
+    kept_values_array = np.empty(found, dtype=np.float64)
+    cdef int64_t[::1] kept = kept_array
+    cdef double[::1] kept_values = kept_values_array
+    cdef Py_ssize_t distinct = 0
+    for i in range(found):
+        if distinct == 0 or keys[order[i]] != kept[distinct - 1]:
+            kept[distinct], kept_values[distinct] = keys[order[i]], values[order[i]]
+            distinct += 1
+    return kept_array[:distinct] // n_columns, kept_array[:distinct] % n_columns, kept_values_array[:distinct]
 
 
 cdef int _ascending(const void* a, const void* b) noexcept nogil:
