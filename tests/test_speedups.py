@@ -212,6 +212,29 @@ def test_ngram_hash_tables_hold_every_key_once_with_its_leftmost_column() -> Non
 
 
 @needs_extension
+def test_cue_candidates_rank_identically() -> None:
+    """The compiled ranking against the reference's sort, with tied, negative and unjudged weights, each
+    path with verdicts of its own (the tables cache them)."""
+    import numpy as np
+
+    from provenance import classify
+    from provenance.columns import ColumnTables
+
+    chance = np.random.default_rng(8)
+    for n_pairs, n_entries in ((1, 0), (3, 40), (50, 3000)):
+        pair = np.sort(chance.integers(0, n_pairs, n_entries)).astype(np.int64)
+        column = chance.integers(0, len(MODEL.vocabulary), n_entries).astype(np.int64)
+        weight = np.round(chance.normal(0.0, 1.0, n_entries), 1)  # rounded: many ties
+        entries = classify._PairEntries(pair, column, weight)
+        found = []
+        for path in (speedups.compiled, speedups.pure_python):
+            tables = ColumnTables(MODEL, default_lexicon().word_classes)
+            with path():
+                found.append((classify._ranked_candidates(entries, n_pairs, tables), tables.cue_verdicts.tolist()))
+        assert found[0] == found[1]
+
+
+@needs_extension
 def test_labelled_sentences_featurise_identically() -> None:
     for start in range(0, len(SENTENCES), 256):
         _assert_same_featurised(SENTENCES[start : start + 256])

@@ -13,3 +13,7 @@ class Chooser:
         kind_weights: list[list[float]], frames: Sequence[tuple[Any, ...]], sentences: Sequence[str],
         hits: Sequence[Sequence[Any]], span_of: Callable[[int, int], tuple[int, int] | None],
     ) -> list[list[Any]]: ...
+
+def ranked_candidates(
+    pair: Any, column: Any, weight: Any, cue_ok: Any, judge: Callable[[int], bool], n_pairs: int, keep: int,
+) -> list[list[tuple[int, float]]]: ...

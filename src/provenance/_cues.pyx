@@ -7,6 +7,7 @@ Sorting is the reference's stable sort, written as an insertion (each list holds
 """
 
 from cpython.unicode cimport Py_UNICODE_ISALNUM
+from libc.stdint cimport int8_t, int64_t
 from provenance._tuples cimport provenance_named
 
 
@@ -147,3 +148,34 @@ cdef class Chooser:
             if span is not None and _apart(span[0], span[1], chosen):
                 chosen.append(provenance_named(self.cue_type, (label, span[0], span[1], candidate_weight)))
         return _by_start(chosen)
+
+
+def ranked_candidates(const int64_t[::1] pair, const int64_t[::1] column, const double[::1] weight, int8_t[::1] cue_ok,
+                      judge, Py_ssize_t n_pairs, Py_ssize_t keep):
+    """``classify._ranked_candidates``: per pair, up to ``keep`` (column, weight) that add to its label
+    and may be shown, strongest first, ties in stored order. ``cue_ok`` is the tables' per-column
+    verdict (-1: not judged yet), filled in through ``judge(column)`` as the reference fills it."""
+    cdef list found = [[] for _ in range(n_pairs)]
+    cdef list ranked
+    cdef Py_ssize_t i, j, p
+    cdef int64_t c
+    cdef double w
+    for i in range(pair.shape[0]):
+        w = weight[i]
+        if not w > 0:
+            continue
+        c = column[i]
+        if cue_ok[c] < 0:
+            cue_ok[c] = 1 if judge(c) else 0
+        if cue_ok[c] <= 0:
+            continue
+        p = pair[i]
+        ranked = <list>found[p]
+        j = len(ranked)
+        while j > 0 and <double>(<tuple>ranked[j - 1])[1] < w:  # after every earlier one at least as strong
+            j -= 1
+        if j < keep:
+            ranked.insert(j, (c, weight[i]))
+            if len(ranked) > keep:
+                ranked.pop()
+    return found

@@ -149,6 +149,12 @@ class ColumnTables:
             found = self._family_of[column] = _FAMILY_OF[(name[:2], name.count(" "))]
         return found
 
+    @property
+    def cue_verdicts(self) -> np.ndarray:
+        """Per column, whether its words may be shown as a cue: 1, 0, or -1 while not judged yet (the
+        compiled cue ranking fills it in as :meth:`cue_columns` does)."""
+        return self._cue_ok
+
     def cue_columns(self, columns: np.ndarray, can_cue: Callable[[str], bool]) -> np.ndarray:
         """Whether each column's words may be shown as a cue, judged once per column on first need
         (judging the whole vocabulary up front cost the first score 20 ms)."""

@@ -142,6 +142,14 @@ def result_builder(types: tuple[Any, ...]) -> ResultBuilder | None:
     return build
 
 
+def cue_ranker() -> Callable[..., list[list[tuple[int, float]]]] | None:
+    """The compiled ``classify._ranked_candidates`` (None: run the pure-Python one)."""
+    if _cues is None:
+        return None
+    rank: Callable[..., list[list[tuple[int, float]]]] = _cues.ranked_candidates
+    return rank
+
+
 def speedups_enabled() -> bool:
     """Whether scoring runs the compiled featuriser (False: pure Python, same results)."""
     return _native is not None
