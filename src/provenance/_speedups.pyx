@@ -103,6 +103,28 @@ def attribution_tokens(str sentence, object tok_type):
     return tokens, starts
 
 
+def lexicon_hits(tuple labels, list spans, list sentences, list starts, object hit_type):
+    """``cues.Lexicon.find_many``'s loop: each label's match spans in the joined sentences, as a
+    ``hit_type`` (label, start, end) in the sentence it falls in; empty matches and matches running
+    past their sentence's end are refused."""
+    cdef list found = [[] for _ in sentences]
+    cdef Py_ssize_t i, start, end, low, high, middle, n = len(starts)
+    for label, label_spans in zip(labels, spans):
+        for start, end in <list>label_spans:
+            low, high = 0, n  # bisect_right(starts, start) - 1
+            while low < high:
+                middle = (low + high) >> 1
+                if start < <Py_ssize_t>starts[middle]:
+                    high = middle
+                else:
+                    low = middle + 1
+            i = low - 1
+            if start < end <= <Py_ssize_t>starts[i] + len(<str>sentences[i]):
+                (<list>found[i]).append(provenance_tuple3(hit_type, label, start - <Py_ssize_t>starts[i],
+                                                         end - <Py_ssize_t>starts[i]))
+    return found
+
+
 def feature_token_span(str sentence, Py_ssize_t first, Py_ssize_t last):
     """(start of token ``first``, end of token ``last``) of ``features._TOKEN.finditer(sentence)``."""
     cdef Py_ssize_t n = len(sentence), i = 0, end, index = 0, start = -1

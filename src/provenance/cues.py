@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 import re2
 
+from provenance import speedups
 from provenance.labels import LABELS, LabelId
 from provenance.scan import find_spans
 
@@ -58,8 +59,12 @@ class Lexicon:
         sentence is refused, so every cue is words inside one sentence.
         """
         starts = list(accumulate((len(s) + 1 for s in sentences[:-1]), initial=0))
-        found: list[list[CueMatch]] = [[] for _ in sentences]
         spans = find_spans([pattern for _, pattern in self.patterns], "\n".join(sentences))
+        native = speedups.native()
+        if native is not None:  # the loop below, compiled
+            return native.lexicon_hits(tuple(label for label, _ in self.patterns), spans, list(sentences), starts,
+                                       CueMatch)
+        found: list[list[CueMatch]] = [[] for _ in sentences]
         for (label, _), label_spans in zip(self.patterns, spans):
             for start, end in label_spans:
                 i = bisect_right(starts, start) - 1

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 PURE_PYTHON_VARIABLE: Final = "PROVENANCE_PURE_PYTHON"
 _T = TypeVar("_T", bound=tuple[Any, ...])
 _S = TypeVar("_S", bound=tuple[Any, ...])
+_H = TypeVar("_H", bound=tuple[Any, ...])
 #: (sentences, where each starts in the joined text, cue matches in it) -> frames of each sentence.
 FrameReader = Callable[[Sequence[str], list[int], list[tuple[int, int]]], "list[list[RawFrame]]"]
 #: (rows, label indices, lexicon weights, candidates, kind weights, frames, sentences, hits, span_of)
@@ -40,6 +41,11 @@ class Native(Protocol):
     def attribution_tokens(self, sentence: str, tok_type: type[_T], /) -> tuple[list[_T], list[int]]: ...
 
     def feature_tokens(self, sentences: list[str], /) -> list[list[str]]: ...
+
+    def lexicon_hits(
+        self, labels: tuple[str, ...], spans: list[list[tuple[int, int]]], sentences: list[str], starts: list[int],
+        hit_type: type[_H], /,
+    ) -> list[list[_H]]: ...
 
     def feature_token_span(self, sentence: str, first: int, last: int, /) -> tuple[int, int]: ...
 
