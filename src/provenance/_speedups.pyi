@@ -32,6 +32,9 @@ def sentences(
     cap_length: Callable[[str, int, int, int], list[tuple[int, int]]],
 ) -> tuple[_T, ...]: ...
 def hash_table(keys: np.ndarray, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
+def linear_rows(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, weights: np.ndarray, bias: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]: ...
 def ngram_columns(
     described: np.ndarray,
     rows: np.ndarray,

@@ -577,3 +577,63 @@ def tfidf_rows(list families, const int64_t[::1] first_token, const int64_t[::1]
             out += 1
         indptr[r + 1] = out
     return indptr_array, indices_array, data_array
+
+
+cdef double _pairwise(const double[:, ::1] values, Py_ssize_t first, Py_ssize_t n, Py_ssize_t k) noexcept:
+    """numpy's ``pairwise_sum`` of ``values[first:first + n, k]``: how its ``add`` reduces a column."""
+    cdef double total, r0, r1, r2, r3, r4, r5, r6, r7
+    cdef Py_ssize_t i, half
+    if n < 8:
+        total = 0.0
+        for i in range(first, first + n):
+            total += values[i, k]
+        return total
+    if n <= 128:
+        r0, r1, r2, r3 = values[first, k], values[first + 1, k], values[first + 2, k], values[first + 3, k]
+        r4, r5, r6, r7 = values[first + 4, k], values[first + 5, k], values[first + 6, k], values[first + 7, k]
+        i = 8
+        while i < n - n % 8:
+            r0 += values[first + i, k]
+            r1 += values[first + i + 1, k]
+            r2 += values[first + i + 2, k]
+            r3 += values[first + i + 3, k]
+            r4 += values[first + i + 4, k]
+            r5 += values[first + i + 5, k]
+            r6 += values[first + i + 6, k]
+            r7 += values[first + i + 7, k]
+            i += 8
+        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < n:
+            total += values[first + i, k]
+            i += 1
+        return total
+    half = n // 2
+    half -= half % 8
+    return _pairwise(values, first, half, k) + _pairwise(values, first + half, n - half, k)
+
+
+def linear_rows(const int64_t[::1] indptr, const int64_t[::1] indices, const double[::1] data,
+                const double[:, ::1] weights, const double[::1] bias):
+    """``classify.score_matrix``'s products and ``log_odds``: each stored entry's contribution to every
+    label, and each row's bias plus its entries' contributions, summed as numpy's ``add.reduceat``
+    sums them (the first entry, plus numpy's pairwise sum of the rest), so, built without fused
+    multiply-adds, the bits are the same."""
+    cdef Py_ssize_t n_rows = indptr.shape[0] - 1, n_labels = weights.shape[1], r, e, k, start, n
+    contributions_array = np.empty((indices.shape[0], n_labels), dtype=np.float64)
+    logits_array = np.empty((n_rows, n_labels), dtype=np.float64)
+    cdef double[:, ::1] contributions = contributions_array, logits = logits_array
+    cdef double total
+    for e in range(indices.shape[0]):
+        for k in range(n_labels):
+            contributions[e, k] = weights[indices[e], k] * data[e]
+    for r in range(n_rows):
+        start, n = indptr[r], indptr[r + 1] - indptr[r]
+        for k in range(n_labels):
+            if n == 0:
+                logits[r, k] = bias[k]
+                continue
+            total = contributions[start, k]
+            if n > 1:
+                total = total + _pairwise(contributions, start + 1, n - 1, k)
+            logits[r, k] = bias[k] + total
+    return contributions_array, logits_array

@@ -67,6 +67,10 @@ class Native(Protocol):
 
     def hash_table(self, keys: np.ndarray, columns: np.ndarray, /) -> tuple[np.ndarray, np.ndarray]: ...
 
+    def linear_rows(
+        self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, weights: np.ndarray, bias: np.ndarray, /,
+    ) -> tuple[np.ndarray, np.ndarray]: ...
+
     def ngram_columns(
         self, described: np.ndarray, rows: np.ndarray, first_token: np.ndarray, capital: int, acronym: int,
         base: int, bigram_keys: np.ndarray, bigram_columns: np.ndarray, shape2_keys: np.ndarray,
