@@ -340,7 +340,9 @@ def _parallel_scores(scorer: Scorer, texts: Iterable[str], n_jobs: int) -> Itera
     Every result computed before a failure is delivered, then the failure is raised, as with
     ``n_jobs=1``: an error raised by ``texts`` waits until the batches before it are scored, and a
     worker sends back the results it finished before the text that failed. Stopping early (or a
-    failure) closes joblib's generator, which shuts the workers down cleanly.
+    failure) stops reading ``texts`` and lets the few batches already handed out finish unread:
+    closing joblib's generator mid-flight kills its workers, and loky's manager thread can then
+    trip over the cancelled tasks (a KeyError traceback on stderr).
     """
     from joblib import Parallel, delayed
 
@@ -348,7 +350,8 @@ def _parallel_scores(scorer: Scorer, texts: Iterable[str], n_jobs: int) -> Itera
     payload = None if shipped else scorer.model
     failure: list[Exception] = []
     sent: deque[list[str]] = deque()  # batches handed to joblib, whose results come back in this order
-    batches = _batches(texts, _BATCH_SIZE, failure, sent)
+    stop: list[bool] = []  # set once the caller is done: no further batch is read
+    batches = _batches(texts, _BATCH_SIZE, failure, sent, stop)
     jobs = (delayed(_score_batch)(batch, payload, scorer.max_chars, scorer.rules) for batch in batches)
     outcomes = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
     try:
@@ -358,21 +361,29 @@ def _parallel_scores(scorer: Scorer, texts: Iterable[str], n_jobs: int) -> Itera
             if outcome.error is not None:
                 raise outcome.error
     finally:
-        with warnings.catch_warnings():  # joblib warns that stopping early cancelled queued batches
-            warnings.filterwarnings("ignore", "[0-9]+ tasks which were still being processed", UserWarning)
-            outcomes.close()
+        stop.append(True)
+        with warnings.catch_warnings():  # only if draining is itself interrupted: joblib then warns
+            warnings.filterwarnings("ignore", "[0-9]+ tasks (which were still being processed|have been)", UserWarning)
+            try:
+                for _ in outcomes:  # at most joblib's pre-dispatched batches (2 per worker)
+                    pass
+            finally:
+                outcomes.close()
     if failure:
         raise failure[0]
 
 
-def _batches(texts: Iterable[str], size: int, failure: list[Exception], sent: deque[list[str]]) -> Iterator[list[str]]:
+def _batches(
+    texts: Iterable[str], size: int, failure: list[Exception], sent: deque[list[str]], stop: list[bool]
+) -> Iterator[list[str]]:
     """Cut a stream into lists of ``size`` without reading ahead further; each is also put in ``sent``.
+    Nothing more is read once ``stop`` is set.
 
     An exception from the stream ends it: the texts read before it still form a batch, and the
     exception goes into ``failure`` for the caller to raise once those are delivered.
     """
     iterator = iter(texts)
-    while True:
+    while not stop:
         batch: list[str] = []
         try:
             batch.extend(islice(iterator, size))  # keeps the texts read before an exception
