@@ -26,7 +26,7 @@ from reference import PIECES, labelled_sentences
 import provenance
 from provenance import speedups
 from provenance.attribution import _TOKEN as ATTRIBUTION_TOKEN
-from provenance.attribution import _Tok, _Words, default_lexicon, frame_features
+from provenance.attribution import _Tok, _Words, default_lexicon, frame_features, frame_features_many
 from provenance.columns import featurise_columns, tables_for
 from provenance.features import _TOKEN as FEATURE_TOKEN
 from provenance.modelfile import load_default_model
@@ -173,6 +173,8 @@ def test_random_sentences_featurise_identically(sentences: list[str]) -> None:
 def test_sourcing_word_salad_reads_identically(sentences: list[str]) -> None:
     fast, reference = _paths(lambda: default_lexicon().attribute(sentences))
     assert fast == reference
+    features, reference_features = _paths(lambda: frame_features_many(reference, sentences))
+    assert features == reference_features == [frame_features(f, len(s)) for f, s in zip(reference, sentences)]
 
 
 @needs_extension

@@ -568,3 +568,31 @@ cdef class Resolver:
 cdef bint _same_noun(str a, str b):
     """Whether two head nouns are the same word, ignoring a plural -s ("official"/"officials")."""
     return a == b or a.rstrip("s") == b.rstrip("s") or (a == "person" and b == "people") or (a == "people" and b == "person")
+
+
+# --- model features: attribution.frame_features -------------------------------------------------
+
+
+cdef tuple _THIRDS = ("start", "middle", "end")
+
+
+def frame_features_many(frames_of, sentences):
+    """``[attribution.frame_features(frames, len(sentence)) for ...]`` for every sentence of a chunk."""
+    cdef list out = [], features
+    cdef Py_ssize_t n, length
+    for n in range(len(frames_of)):
+        length = len(sentences[n])
+        features = []
+        for frame in frames_of[n]:
+            raw = frame[0]
+            kind = frame[1]
+            cue_class = raw[2]
+            position = _THIRDS[min(2, 3 * raw[0] // max(1, length))]
+            features += [f"f:k={kind}", f"f:c={cue_class}", f"f:k={kind}&c={cue_class}", f"f:k={kind}&side={raw[6]}",
+                         f"f:k={kind}&pos={position}"]
+            if raw[7]:
+                features.append(f"f:neg&k={kind}")
+            if frame[2] is not None or raw[5] == "pronoun":
+                features.append(f"f:followup&k={kind}")
+        out.append(features)
+    return out

@@ -81,7 +81,7 @@ def attribution_tokens(str sentence, object tok_type):
     cdef Py_ssize_t n = len(sentence), i = 0, end
     cdef bint plain = tok_type is tuple
     cdef list tokens = [], starts = []
-    cdef str text
+    cdef str text, low
     cdef Py_UCS4 c
     while i < n:
         c = sentence[i]
@@ -95,12 +95,24 @@ def attribution_tokens(str sentence, object tok_type):
         text = sentence[i:end]
         start = i
         starts.append(start)
+        low = text if _ascii_lower(sentence, i, end) else text.lower()  # lower already: no copy
         if plain:
-            tokens.append((text, start, end, text.lower()))
+            tokens.append((text, start, end, low))
         else:
-            tokens.append(provenance_tuple4(tok_type, text, start, end, text.lower()))
+            tokens.append(provenance_tuple4(tok_type, text, start, end, low))
         i = end
     return tokens, starts
+
+
+cdef inline bint _ascii_lower(str text, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Whether ``text[start:end]`` is ASCII without a capital, so that lower-casing leaves it as it is."""
+    cdef Py_UCS4 c
+    cdef Py_ssize_t i
+    for i in range(start, end):
+        c = text[i]
+        if c >= 128 or (u'A' <= c <= u'Z'):
+            return False
+    return True
 
 
 def lexicon_hits(tuple labels, list spans, list sentences, list starts, object hit_type):

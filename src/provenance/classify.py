@@ -23,7 +23,8 @@ import numpy as np
 
 from provenance import speedups
 from provenance.attribution import (
-    CHECKABLE, SOURCE_KINDS, Frame, default_lexicon, frame_features, is_checkable, only_unresolved_pronouns,
+    CHECKABLE, SOURCE_KINDS, Frame, default_lexicon, frame_features, frame_features_many, is_checkable,
+    only_unresolved_pronouns,
 )
 from provenance.columns import ColumnTables, Featured, featurise_columns, tables_for
 from provenance.cues import CueMatch, Lexicon
@@ -109,7 +110,7 @@ def _predict_chunk(sentences: Sequence[str], frames: Sequence[tuple[Frame, ...]]
     """:func:`predict` for one chunk of sentences."""
     tables = tables_for(model)
     hits = model.lexicon.find_many(sentences)
-    features = [frame_features(sentence_frames, len(s)) for s, sentence_frames in zip(sentences, frames)]
+    features = frame_features_many(frames, sentences)
     featured = featurise_columns(sentences, hits, features, tables)
     contributions, probabilities = score_matrix(featured.matrix, model)
     return labels_and_cues(featured, frames, contributions, probabilities, model, tables)

@@ -127,6 +127,14 @@ def frame_resolver() -> Callable[[list[list[RawFrame]], Sequence[str]], list[tup
     return resolve
 
 
+def frame_featurer() -> Callable[[Sequence[Sequence[Any]], Sequence[str]], list[list[str]]] | None:
+    """The compiled ``attribution.frame_features_many`` (None: run the pure-Python one)."""
+    if _frames is None:
+        return None
+    featurise: Callable[[Sequence[Sequence[Any]], Sequence[str]], list[list[str]]] = _frames.frame_features_many
+    return featurise
+
+
 def cue_chooser(constants: tuple[Any, ...]) -> CueChooser | None:
     """The compiled loop of ``classify.select_cues`` over flagged pairs, built once per tuple of cue-choice
     constants (cue type, labels, frame kinds, kind index, cues per label, share of top, frame gap);
