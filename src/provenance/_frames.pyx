@@ -108,17 +108,15 @@ cdef class _Words:
 def read_frames(Reader r, sentences, list starts, list matches):
     """Frames of each sentence (before ``_drop_redundant``), as ``find_many``'s loop finds them."""
     cdef list found = [[] for _ in sentences]
-    cdef dict tokenised = {}
-    cdef Py_ssize_t i, start, end, offset
-    cdef _Words words
+    cdef Py_ssize_t i, start, end, offset, tokenised = -1
+    cdef _Words words = None
     for start, end in matches:
         i = bisect_right(starts, start) - 1
         offset = starts[i]
         frame = _sourceless(r, sentences[i], start - offset, end - offset)
         if frame is None:
-            words = tokenised.get(i)
-            if words is None:
-                words = tokenised[i] = _Words(sentences[i], r.tok_type)
+            if tokenised != i:  # matches come in text order: only the current sentence's tokens are kept
+                words, tokenised = _Words(sentences[i], r.tok_type), i
             frame = _read_frame(r, words, start - offset, end - offset)
             if frame is None:
                 frame = _shared_subject(r, words, start - offset, end - offset, found[i])

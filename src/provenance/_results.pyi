@@ -10,6 +10,6 @@ class Builder:
     ) -> None: ...
     def article(
         self, text: str, sentences: Sequence[tuple[str, int, int]], frames: Sequence[tuple[Any, ...]],
-        labels: list[tuple[str, ...]], probabilities: list[list[float]], cues: list[tuple[Any, ...]],
+        labels: list[tuple[str, ...]], probabilities: Any, cues: list[tuple[Any, ...]],
         counts: dict[str, int], risk: float, level: str, version: str, language: str | None, supported: bool,
     ) -> Any: ...

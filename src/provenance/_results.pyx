@@ -82,11 +82,12 @@ cdef class Builder:
     cdef inline object _span(self, str text, Py_ssize_t start, Py_ssize_t end):
         return _model(self.span_type, {"text": text[start:end], "start": start, "end": end}, _SPAN_FIELDS)
 
-    def article(self, str text, sentences, frames, list labels, list probabilities, list cues, dict counts,
-                risk, str level, str version, language, bint supported):
-        """The ``ArticleScore`` that ``_article_score`` validates, built directly."""
+    def article(self, str text, sentences, frames, list labels, const double[:, :] probabilities, list cues,
+                dict counts, risk, str level, str version, language, bint supported):
+        """The ``ArticleScore`` that ``_article_score`` validates, built directly; ``probabilities`` is
+        the (sentences, labels) array, read a row at a time (no list of lists held for the article)."""
         cdef list rows = []
-        cdef Py_ssize_t n, start, base
+        cdef Py_ssize_t n, start, base, k
         cdef tuple labels_of = self.labels
         for n in range(len(sentences)):
             sentence = sentences[n]
@@ -99,7 +100,8 @@ cdef class Builder:
                 }, _CUE_FIELDS))
             rows.append(_model(self.sentence_type, {
                 "text": sentence[0], "start": start, "end": sentence[2], "labels": _untracked(labels[n]),
-                "probabilities": _untracked(self.frozen_dict(zip(labels_of, probabilities[n]))),
+                "probabilities": _untracked(self.frozen_dict(
+                    [(labels_of[k], probabilities[n, k]) for k in range(probabilities.shape[1])])),
                 "cues": _untracked(tuple(row_cues)),
                 "attributions": self._attributions(text, sentences, start, frames[n]) if frames[n] else (),
             }, _SENTENCE_FIELDS))

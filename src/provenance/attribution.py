@@ -226,15 +226,15 @@ class AttributionLexicon:
         compiled = speedups.frame_reader(self)
         if compiled is not None:  # the loop below, compiled
             return [_drop_redundant(frames) for frames in compiled(sentences, starts, matches)]
-        tokenised: dict[int, _Words] = {}
+        tokenised: tuple[int, _Words] | None = None  # matches come in text order: one sentence's tokens kept
         for start, end in matches:
             i = bisect_right(starts, start) - 1
             offset = starts[i]
             frame = _sourceless(self, sentences[i], start - offset, end - offset)
             if frame is None:
-                words = tokenised.get(i)
-                if words is None:  # tokens only for sentences where a source is looked for
-                    words = tokenised[i] = _Words(sentences[i])
+                if tokenised is None or tokenised[0] != i:  # tokens only for sentences where a source is looked for
+                    tokenised = (i, _Words(sentences[i]))
+                words = tokenised[1]
                 frame = _read_frame(self, words, start - offset, end - offset)
                 if frame is None:
                     frame = _shared_subject(self, words, start - offset, end - offset, found[i])

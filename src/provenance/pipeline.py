@@ -255,14 +255,14 @@ def _article_score(
     for labels in predictions.labels:
         for label in labels:
             counts[label] += 1
-    probabilities = predictions.probabilities.tolist()
     risk = article_risk(predictions.probabilities, predictions.labels)
     level = risk_level(risk) if language.supported else "unsupported"
     build = speedups.result_builder(_RESULT_TYPES)
     if build is not None:
-        built: ArticleScore = build(text, sentences, frames, predictions.labels, probabilities, predictions.cues, counts,
-                                    risk, level, version, language.code, language.supported)
+        built: ArticleScore = build(text, sentences, frames, predictions.labels, predictions.probabilities,
+                                    predictions.cues, counts, risk, level, version, language.code, language.supported)
         return built
+    probabilities = predictions.probabilities.tolist()
     rows = [
         _sentence_row(text, sentence.text, sentence.start, sentence.end, labels, sentence_probabilities, cues)
         for sentence, labels, sentence_probabilities, cues in zip(
