@@ -122,6 +122,17 @@ def test_tokens_equal_the_regexes_on_random_text(text: str) -> None:
         _speedups.feature_token_span(text, 0, len(spans))
 
 
+@needs_extension
+@given(st.one_of(TEXT, SOURCING, st.text(st.sampled_from(list("the of and Was BY x\u00e9\u0130 \t\n\u3000")), max_size=80)))
+@example("")
+@example("The\u3000cat SAID it was THE one, and-the \u0130t")
+def test_english_share_is_identical(text: str) -> None:
+    from provenance.language import english_share
+
+    fast, reference = _paths(lambda: english_share(text))
+    assert fast == reference
+
+
 # Sentence ends, abbreviations, CJK and Devanagari marks, closers, blank and wrapped lines.
 ENDS = st.sampled_from([". ", "! ", "?\u201d ", "...", ".\u00bb ", ".)", ".]", "\u2026 ", "\u203c", "\u3002", "\uff01\u300d",
                         "\u0964", "\u0965", "\n", "\r\n", "\n\n", " \n\t\n", "\r", "\u2028", "\u0085", "\x0c", "Mr. ",

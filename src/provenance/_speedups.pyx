@@ -649,3 +649,34 @@ def linear_rows(const int64_t[::1] indptr, const int64_t[::1] indices, const dou
                 total = total + _pairwise(contributions, start + 1, n - 1, k)
             logits[r, k] = bias[k] + total
     return contributions_array, logits_array
+
+
+
+# --- language: language.english_share ----------------------------------------------------------
+
+
+def english_share(str sample, frozenset function_words, Py_ssize_t longest):
+    """``language.english_share``: the runs of ASCII letters that are English function words (none is
+    longer than ``longest``), over the whitespace-separated words of ``sample``."""
+    cdef Py_ssize_t n = len(sample), i = 0, j, words = 0, english = 0
+    cdef bint in_word = False
+    cdef Py_UCS4 c
+    for i in range(n):  # words as str.split() counts them
+        if Py_UNICODE_ISSPACE(sample[i]):
+            in_word = False
+        elif not in_word:
+            in_word = True
+            words += 1
+    i = 0
+    while i < n:  # runs of [A-Za-z], as the regex finds them
+        c = sample[i]
+        if not ((u'a' <= c <= u'z') or (u'A' <= c <= u'Z')):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and ((u'a' <= sample[j] <= u'z') or (u'A' <= sample[j] <= u'Z')):
+            j += 1
+        if j - i <= longest and sample[i:j].lower() in function_words:
+            english += 1
+        i = j
+    return english / <double>words if words else 0.0

@@ -21,6 +21,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
+from provenance import speedups
 from provenance.errors import ModelFileError
 
 #: Languages the shipped model was trained on (ISO 639-1).
@@ -38,6 +39,7 @@ _ENGLISH_FUNCTION_WORDS: Final = frozenset(
     """the of and to that is was for with said has have by from were which this are be it its his her
     their will would been not""".split()  # noqa: SIM905 -- a word list reads better as prose
 )
+_LONGEST_FUNCTION_WORD: Final = max(map(len, _ENGLISH_FUNCTION_WORDS))
 _LATIN_WORD: Final = re.compile(r"[A-Za-z]+")
 _MODEL_FILE: Final = ("resources", "lid.176.ftz")
 _lock = threading.Lock()
@@ -75,6 +77,9 @@ def detect_language(text: str) -> Language:
 
 def english_share(sample: str) -> float:
     """The share of the words in ``sample`` (of any script) that are common English function words."""
+    native = speedups.native()
+    if native is not None:  # one pass, no list of words
+        return native.english_share(sample, _ENGLISH_FUNCTION_WORDS, _LONGEST_FUNCTION_WORD)
     english = _LATIN_WORD.findall(sample)
     words = len(sample.split())
     return sum(map(_ENGLISH_FUNCTION_WORDS.__contains__, map(str.lower, english))) / words if words else 0.0
