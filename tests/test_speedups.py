@@ -361,6 +361,29 @@ def test_compiled_results_are_left_out_of_the_cyclic_collector() -> None:
 
 
 @needs_extension
+def test_compiled_tuples_of_plain_values_are_left_out_of_the_collector() -> None:
+    """Sentences, lexicon hits, frames and cue spans from compiled code hold only strings, numbers and
+    such tuples: they are untracked at once (CPython never untracks a NamedTuple itself), so the
+    collector does not walk a batch's worth of them at every pass."""
+    from provenance import _speedups
+    from provenance.classify import predict
+
+    text = (ROOT / "seeds" / "000_325d432c3ea24cc0.txt").read_text(encoding="utf-8")
+    with speedups.compiled():
+        sentences = segment(text)
+        texts = [s.text for s in sentences]
+        frames = default_lexicon().attribute(texts)
+        hits = MODEL.lexicon.find_many(texts)
+        cues = predict(texts, MODEL, frames).cues
+    everything = [*sentences, *(h for found in hits for h in found), *(f for fs in frames for f in fs),
+                  *(f.raw for fs in frames for f in fs), *(c for found in cues for c in found)]
+    assert len(everything) > 60 and not any(gc.is_tracked(t) for t in everything)
+    holder = [1]
+    assert gc.is_tracked(_speedups.attribution_tokens("a b", tuple)[0][0]) is False
+    assert gc.is_tracked(Sentence("x", 0, 1)) and gc.is_tracked((holder,))  # built in Python: tracked as ever
+
+
+@needs_extension
 @settings(max_examples=200)
 @given(st.lists(st.one_of(SOURCING, TEXT), min_size=1, max_size=6).map(". ".join))
 def test_random_sourcing_text_scores_identically(text: str) -> None:

@@ -11,7 +11,7 @@ attribute lookups, not a different algorithm.
 from bisect import bisect_right
 
 from cpython.tuple cimport PyTuple_GET_ITEM
-from provenance._tuples cimport provenance_named
+from provenance._tuples cimport provenance_named, provenance_settle
 from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISDIGIT, Py_UNICODE_ISUPPER
 
 from provenance._speedups import attribution_tokens
@@ -528,7 +528,7 @@ cdef class Resolver:
                     if target is not None:
                         earlier, earlier_kind, where = target
                         kind = earlier_kind
-                        antecedent = (where, earlier[3], earlier[4])
+                        antecedent = provenance_settle((where, earlier[3], earlier[4]))
                     elif frame[5] == "pronoun" and (head == "he" or head == "she"):
                         named = self.named_before(sentences, index, frame[3])
                         if named is not None:

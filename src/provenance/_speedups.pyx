@@ -15,31 +15,7 @@ from libc.stdlib cimport qsort
 
 import numpy as np
 
-cdef extern from *:
-    """
-    /* A 4-tuple of a tuple subclass (a NamedTuple), filled without a Python-level call. */
-    static PyObject* provenance_tuple4(PyObject* type, PyObject* a, PyObject* b, PyObject* c, PyObject* d) {
-        PyTypeObject* t = (PyTypeObject*)type;
-        PyObject* r = t->tp_alloc(t, 4);
-        if (r == NULL) return NULL;
-        Py_INCREF(a); PyTuple_SET_ITEM(r, 0, a);
-        Py_INCREF(b); PyTuple_SET_ITEM(r, 1, b);
-        Py_INCREF(c); PyTuple_SET_ITEM(r, 2, c);
-        Py_INCREF(d); PyTuple_SET_ITEM(r, 3, d);
-        return r;
-    }
-    static PyObject* provenance_tuple3(PyObject* type, PyObject* a, PyObject* b, PyObject* c) {
-        PyTypeObject* t = (PyTypeObject*)type;
-        PyObject* r = t->tp_alloc(t, 3);
-        if (r == NULL) return NULL;
-        Py_INCREF(a); PyTuple_SET_ITEM(r, 0, a);
-        Py_INCREF(b); PyTuple_SET_ITEM(r, 1, b);
-        Py_INCREF(c); PyTuple_SET_ITEM(r, 2, c);
-        return r;
-    }
-    """
-    object provenance_tuple4(object type, object a, object b, object c, object d)
-    object provenance_tuple3(object type, object a, object b, object c)
+from provenance._tuples cimport provenance_named, provenance_settle
 
 
 cdef inline bint _word(Py_UCS4 c) noexcept:
@@ -97,9 +73,9 @@ def attribution_tokens(str sentence, object tok_type):
         starts.append(start)
         low = text if _ascii_lower(sentence, i, end) else text.lower()  # lower already: no copy
         if plain:
-            tokens.append((text, start, end, low))
+            tokens.append(provenance_settle((text, start, end, low)))
         else:
-            tokens.append(provenance_tuple4(tok_type, text, start, end, low))
+            tokens.append(provenance_named(tok_type, (text, start, end, low)))
         i = end
     return tokens, starts
 
@@ -132,8 +108,8 @@ def lexicon_hits(tuple labels, list spans, list sentences, list starts, object h
                     low = middle + 1
             i = low - 1
             if start < end <= <Py_ssize_t>starts[i] + len(<str>sentences[i]):
-                (<list>found[i]).append(provenance_tuple3(hit_type, label, start - <Py_ssize_t>starts[i],
-                                                         end - <Py_ssize_t>starts[i]))
+                (<list>found[i]).append(provenance_named(hit_type, (label, start - <Py_ssize_t>starts[i],
+                                                                    end - <Py_ssize_t>starts[i])))
     return found
 
 
@@ -415,10 +391,10 @@ cdef _add(list out, str text, Py_ssize_t start, Py_ssize_t end, Py_ssize_t limit
     while end > start and Py_UNICODE_ISSPACE(text[end - 1]):
         end -= 1
     if 0 < end - start <= limit:
-        out.append(provenance_tuple3(sentence_type, text[start:end], start, end))
+        out.append(provenance_named(sentence_type, (text[start:end], start, end)))
     elif end > start:
         for piece_start, piece_end in cap_length(text, start, end, limit):
-            out.append(provenance_tuple3(sentence_type, text[piece_start:piece_end], piece_start, piece_end))
+            out.append(provenance_named(sentence_type, (text[piece_start:piece_end], piece_start, piece_end)))
 
 
 # --- structural columns: columns._structural -------------------------------------------------------
