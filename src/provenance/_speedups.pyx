@@ -113,17 +113,22 @@ def lexicon_hits(tuple labels, list spans, list sentences, list starts, object h
     return found
 
 
+cdef inline Py_ssize_t _feature_token_end(str sentence, Py_ssize_t i, Py_ssize_t n) noexcept:
+    """End of the ``features._TOKEN`` token starting at ``i``, or -1 where none starts there."""
+    cdef Py_UCS4 c = sentence[i]
+    if _word(c):
+        return _word_end(sentence, i, n, False)
+    if _feature_mark(c):
+        return i + 1
+    return -1
+
+
 def feature_token_span(str sentence, Py_ssize_t first, Py_ssize_t last):
     """(start of token ``first``, end of token ``last``) of ``features._TOKEN.finditer(sentence)``."""
     cdef Py_ssize_t n = len(sentence), i = 0, end, index = 0, start = -1
-    cdef Py_UCS4 c
     while i < n:
-        c = sentence[i]
-        if _word(c):
-            end = _word_end(sentence, i, n, False)
-        elif _feature_mark(c):
-            end = i + 1
-        else:
+        end = _feature_token_end(sentence, i, n)
+        if end < 0:
             i += 1
             continue
         if index == first:
@@ -140,21 +145,17 @@ def feature_tokens(list sentences):
     cdef list out = [], tokens
     cdef str sentence
     cdef Py_ssize_t n, i, end
-    cdef Py_UCS4 c
     for sentence in sentences:
         tokens = []
         n = len(sentence)
         i = 0
         while i < n:
-            c = sentence[i]
-            if _word(c):
-                end = _word_end(sentence, i, n, False)
-                tokens.append(sentence[i:end])
-                i = end
-            else:
-                if _feature_mark(c):
-                    tokens.append(sentence[i:i + 1])
+            end = _feature_token_end(sentence, i, n)
+            if end < 0:
                 i += 1
+                continue
+            tokens.append(sentence[i:end])
+            i = end
         out.append(tokens)
     return out
 

@@ -76,10 +76,7 @@ class Scorer:
 
     def score(self, text: str) -> ArticleScore:
         """Score one article given as a ``str``; see :func:`provenance.score`."""
-        problem = self._problem(text)
-        if problem is not None:
-            raise problem
-        return self._score_segmented([(text, self._segment(text))])[0]
+        return self._score_segmented([(text, self._sentences(text))])[0]
 
     def score_many(self, texts: Iterable[str], n_jobs: int = 1) -> Iterator[ArticleScore]:
         """Score many articles lazily, in input order; ``n_jobs > 1`` uses joblib worker processes."""
@@ -88,16 +85,13 @@ class Scorer:
             return self._batched_scores(texts)
         return _parallel_scores(self, texts, n_jobs)
 
-    def _problem(self, text: object) -> ProvenanceError | None:
-        """The error a text must raise (not a str, too long), or None."""
+    def _sentences(self, text: object) -> tuple[Sentence, ...]:
+        """The text's sentences, checked at the door: not a str, too long, or more sentences than an
+        article of this length could have raise a ProvenanceError naming the problem."""
         if not isinstance(text, str):
-            return InputTypeError.for_text("text", "score()", text)
+            raise InputTypeError.for_text("text", "score()", text)
         if len(text) > self.max_chars:
-            return InputTooLargeError(len(text), self.max_chars)
-        return None
-
-    def _segment(self, text: str) -> tuple[Sentence, ...]:
-        """The text's sentences; refused when there are more than an article of this length could have."""
+            raise InputTooLargeError(len(text), self.max_chars)
         sentences = segment(text)
         limit = max(1, self.max_chars // CHARS_PER_SENTENCE)
         if len(sentences) > limit:
@@ -119,13 +113,9 @@ class Scorer:
             except Exception:  # the input stream itself broke: deliver what was read, then raise
                 yield from self._score_segmented(batch)
                 raise
-            problem = self._problem(text)
-            if problem is not None:
-                yield from self._score_segmented(batch)
-                raise problem
             try:
-                sentences = self._segment(text)
-            except TooManySentencesError:
+                sentences = self._sentences(text)
+            except ProvenanceError:
                 yield from self._score_segmented(batch)
                 raise
             batch.append((text, sentences))
@@ -413,18 +403,13 @@ class _Outcome(NamedTuple):
 def _score_batch(texts: list[str], model: Model | None, max_chars: int, rules: HouseRules | None) -> _Outcome:
     """Worker side: score a batch with the shipped model (cached per process) or the one sent."""
     scorer = Scorer(model, max_chars=max_chars, rules=rules)
-    parts: list[_Parts] = []
     segmented: list[tuple[str, tuple[Sentence, ...]]] = []
     try:
         for text in texts:  # as score_many checks and cuts them, then one featuriser pass for the batch
-            problem = scorer._problem(text)
-            if problem is not None:
-                raise problem
-            segmented.append((text, scorer._segment(text)))
+            segmented.append((text, scorer._sentences(text)))
     except Exception as error:  # noqa: BLE001 - sent back and raised in the caller, after these results
         return _Outcome(scorer._scored_parts(segmented), _picklable(error))
-    parts = scorer._scored_parts(segmented)
-    return _Outcome(parts, None)
+    return _Outcome(scorer._scored_parts(segmented), None)
 
 
 def _picklable(error: Exception) -> Exception:

@@ -33,10 +33,11 @@ def utf8(text: str) -> bytes:
 def find_spans(patterns: Sequence[Any], text: str) -> list[list[Span]]:
     """Character spans of every match of each compiled RE2 pattern in ``text``."""
     data = utf8(text)
-    if _UNANCHORED is None or not all(_matcher(pattern) for pattern in patterns):  # a binding laid out otherwise
+    matchers = [_matcher(pattern) for pattern in patterns]
+    if _UNANCHORED is None or any(matcher is None for matcher in matchers):  # a binding laid out otherwise
         clean = text if len(data) == len(text) else data.decode("utf-8")
         return [[match.span() for match in pattern.finditer(clean)] for pattern in patterns]
-    found = [_spans(_matcher(pattern), data) for pattern in patterns]
+    found = [_spans(matcher, data) for matcher in matchers]
     if len(data) == len(text):
         return found
     return _to_characters(data, found)

@@ -96,9 +96,9 @@ def _load() -> tuple[Native | None, Any, Any, Any]:
 
 
 _native, _frames, _cues, _results = _load()
-_readers: dict[int, tuple[object, Any]] = {}  # id(lexicon) -> (lexicon, its compiled Reader)
-_choosers: dict[int, tuple[tuple[Any, ...], Any]] = {}  # id(constants) -> (constants, compiled Chooser)
-_builders: dict[int, tuple[tuple[Any, ...], Any]] = {}  # id(result types) -> (result types, compiled Builder)
+#: id(owner) -> (owner, the compiled object built from it): a lexicon's Reader, the cue-choice
+#: constants' Chooser, the result types' Builder.
+_built: dict[int, tuple[object, Any]] = {}
 _resolver: tuple[Any, Any] | None = None  # (the _frames module, its Resolver)
 
 
@@ -111,13 +111,18 @@ def frame_reader(lexicon: AttributionLexicon) -> FrameReader | None:
     """The compiled per-cue loop of ``lexicon.find_many`` (None: run the pure-Python one)."""
     if _frames is None:
         return None
-    entry = _readers.get(id(lexicon))
-    if entry is None or entry[0] is not lexicon:
-        if len(_readers) >= 16:  # lexicons are few (one per process, plus tests): never grow without bound
-            _readers.clear()
-        entry = _readers[id(lexicon)] = (lexicon, _frames.Reader(lexicon))
-    reader: FrameReader = partial(_frames.read_frames, entry[1])
+    reader: FrameReader = partial(_frames.read_frames, _built_once(lexicon, _frames.Reader, lexicon))
     return reader
+
+
+def _built_once(owner: object, build: Callable[..., Any], *arguments: Any) -> Any:
+    """``build(*arguments)``, made once per ``owner`` (compared by identity) and kept while it lives."""
+    entry = _built.get(id(owner))
+    if entry is None or entry[0] is not owner:
+        if len(_built) >= 16:  # owners are few (a lexicon and two constant tuples per process, plus tests)
+            _built.clear()
+        entry = _built[id(owner)] = (owner, build(*arguments))
+    return entry[1]
 
 
 def frame_resolver() -> Callable[[list[list[RawFrame]], Sequence[str]], list[tuple[Any, ...]]] | None:
@@ -145,10 +150,7 @@ def cue_chooser(constants: tuple[Any, ...]) -> CueChooser | None:
     None: run the pure-Python one."""
     if _cues is None:
         return None
-    entry = _choosers.get(id(constants))
-    if entry is None or entry[0] is not constants:
-        entry = _choosers[id(constants)] = (constants, _cues.Chooser(*constants))
-    choose: CueChooser = entry[1].choose_all
+    choose: CueChooser = _built_once(constants, _cues.Chooser, *constants).choose_all
     return choose
 
 
@@ -157,10 +159,7 @@ def result_builder(types: tuple[Any, ...]) -> ResultBuilder | None:
     sentence, cue, attribution, span, frozen mapping, labels); None: validate plain data instead."""
     if _results is None:
         return None
-    entry = _builders.get(id(types))
-    if entry is None or entry[0] is not types:
-        entry = _builders[id(types)] = (types, _results.Builder(*types))
-    build: ResultBuilder = entry[1].article
+    build: ResultBuilder = _built_once(types, _results.Builder, *types).article
     return build
 
 
