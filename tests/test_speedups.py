@@ -113,7 +113,7 @@ def test_tokens_equal_the_regexes_on_random_text(text: str) -> None:
     assert all(type(t) is _Tok for t in tokens)
     assert [t.text for t in tokens] == ATTRIBUTION_TOKEN.findall(text)
     texts = [text, "", text[::-1]]
-    assert _speedups.feature_tokens(texts) == [FEATURE_TOKEN.findall(t) for t in texts]
+    assert _speedups.feature_tokens(texts) == [tuple(FEATURE_TOKEN.findall(t)) for t in texts]
     spans = [match.span() for match in FEATURE_TOKEN.finditer(text)]
     for first in range(len(spans)):
         for last in range(first, min(len(spans), first + 3)):
@@ -185,7 +185,7 @@ def test_sourcing_word_salad_reads_identically(sentences: list[str]) -> None:
     fast, reference = _paths(lambda: default_lexicon().attribute(sentences))
     assert fast == reference
     features, reference_features = _paths(lambda: frame_features_many(reference, sentences))
-    assert features == reference_features == [frame_features(f, len(s)) for f, s in zip(reference, sentences)]
+    assert features == reference_features == [tuple(frame_features(f, len(s))) for f, s in zip(reference, sentences)]
 
 
 @needs_extension

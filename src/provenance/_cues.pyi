@@ -3,16 +3,26 @@
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 class Chooser:
     def __init__(
         self, cue_type: type[Any], labels: tuple[str, ...], frame_kinds: dict[str, frozenset[str]],
-        kind_index: dict[str, int], max_cues: int, min_share: float, max_gap: int,
+        kind_index: dict[str, int], max_cues: int, min_share: float, max_gap: int, checkable: frozenset[str],
+        gated: int, source_labels: frozenset[int],
     ) -> None: ...
+    def flagged(
+        self, probabilities: np.ndarray, thresholds: np.ndarray, frames: Sequence[tuple[Any, ...]],
+        hits: Sequence[Sequence[Any]], /,
+    ) -> tuple[list[int], list[int]]: ...
     def choose_all(
         self, rows: list[int], ks: list[int], lexicon_weights: list[float], candidates: list[list[tuple[int, float]]],
-        kind_weights: list[list[float]], frames: Sequence[tuple[Any, ...]], sentences: Sequence[str],
-        hits: Sequence[Sequence[Any]], span_of: Callable[[int, int], tuple[int, int] | None],
+        kind_weights: np.ndarray, frames: Sequence[tuple[Any, ...]], sentences: Sequence[str],
+        hits: Sequence[Sequence[Any]], span_of: Callable[[int, int], tuple[int, int] | None], /,
     ) -> list[list[Any]]: ...
+    def shown(
+        self, n_sentences: int, rows: list[int], ks: list[int], chosen: list[list[Any]], /,
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]: ...
 
 def ranked_candidates(
     pair: Any, column: Any, weight: Any, cue_ok: Any, judge: Callable[[int], bool], n_pairs: int, keep: int,

@@ -8,7 +8,7 @@ Sorting is the reference's stable sort, written as an insertion (each list holds
 
 from cpython.unicode cimport Py_UNICODE_ISALNUM
 from libc.stdint cimport int8_t, int64_t
-from provenance._tuples cimport provenance_named
+from provenance._tuples cimport provenance_named, provenance_settle
 
 
 cdef inline bint _apart(Py_ssize_t start, Py_ssize_t end, list chosen):
@@ -65,11 +65,13 @@ cdef class Chooser:
     cdef object cue_type
     cdef tuple labels
     cdef dict frame_kinds, kind_index
-    cdef Py_ssize_t max_cues, max_gap
+    cdef Py_ssize_t max_cues, max_gap, gated
     cdef double min_share
+    cdef frozenset checkable, source_labels
 
     def __init__(self, cue_type, tuple labels, dict frame_kinds, dict kind_index, Py_ssize_t max_cues,
-                 double min_share, Py_ssize_t max_gap):
+                 double min_share, Py_ssize_t max_gap, frozenset checkable, Py_ssize_t gated,
+                 frozenset source_labels):
         self.cue_type = cue_type
         self.labels = labels
         self.frame_kinds = frame_kinds
@@ -77,42 +79,91 @@ cdef class Chooser:
         self.max_cues = max_cues
         self.min_share = min_share
         self.max_gap = max_gap
+        self.checkable = checkable
+        self.gated = gated
+        self.source_labels = source_labels
 
-    def choose_all(self, list rows, list ks, list lexicon_weights, list candidates, list kind_weights,
+    def flagged(self, const double[:, :] probabilities, const double[::1] thresholds, frames, hits):
+        """``classify.flagged``: (sentence, label) pairs over threshold in reading order, kept where
+        ``classify._allowed`` allows them."""
+        cdef list rows = [], ks = []
+        cdef Py_ssize_t i, k
+        for i in range(probabilities.shape[0]):
+            for k in range(probabilities.shape[1]):
+                if probabilities[i, k] >= thresholds[k] and self._allowed(i, k, frames, hits):
+                    rows.append(i)
+                    ks.append(k)
+        return rows, ks
+
+    cdef bint _allowed(self, Py_ssize_t i, Py_ssize_t k, frames, hits):
+        """``classify._allowed``: the on_record gate and the lone-pronoun rule."""
+        cdef tuple sentence_frames = frames[i]
+        if k == self.gated:  # attribution.is_checkable
+            for frame in sentence_frames:
+                if frame[1] in self.checkable and not frame[0][7]:
+                    return True
+            return False
+        if k not in self.source_labels or not sentence_frames:
+            return True
+        for frame in sentence_frames:  # attribution.only_unresolved_pronouns
+            if frame[1] != "pronoun":
+                return True
+        label = self.labels[k]
+        for hit in hits[i]:
+            if hit[0] == label:
+                return True
+        return False
+
+    def choose_all(self, list rows, list ks, list lexicon_weights, list candidates, const double[:, ::1] kind_weights,
                    frames, sentences, hits, span_of):
-        """The cues of every pair, as ``[_choose(...) for ...]`` in ``select_cues``."""
+        """The cues of every pair, as ``[_choose(...) for ...]`` in ``select_cues``; ``kind_weights`` is
+        the (pairs, source kinds) array of which the reference reads rows as lists."""
         cdef list out = []
         cdef Py_ssize_t n, i
         for n in range(len(rows)):
             i = rows[n]
             label = self.labels[ks[n]]
             out.append(self._choose(
-                label, self._frame_cues(label, frames[i], sentences[i], kind_weights[n]), hits[i],
+                label, self._frame_cues(label, frames[i], sentences[i], kind_weights, n), hits[i],
                 lexicon_weights[n], candidates[n], i, span_of,
             ))
         return out
 
-    cdef list _frame_cues(self, str label, frames, str sentence, kind_weights):
+    def shown(self, Py_ssize_t n_sentences, list rows, list ks, list chosen):
+        """The labels and cues of each sentence, as ``classify.labels_and_cues`` gathers them: a label
+        is shown only with its cues. Tuples, untracked: a batch holds them through many collections."""
+        cdef list labels = [[] for _ in range(n_sentences)], cues = [[] for _ in range(n_sentences)]
+        cdef Py_ssize_t n, i
+        for n in range(len(rows)):
+            if chosen[n]:
+                i = rows[n]
+                (<list>labels[i]).append(self.labels[ks[n]])
+                (<list>cues[i]).extend(<list>chosen[n])
+        return ([provenance_settle(tuple(x)) if x else () for x in labels],
+                [provenance_settle(tuple(x)) if x else () for x in cues])
+
+    cdef list _frame_cues(self, str label, frames, str sentence, const double[:, ::1] kind_weights, Py_ssize_t row):
         kinds = self.frame_kinds.get(label)
         if not kinds or not frames:
             return []
         cdef list cues = []
-        cdef Py_ssize_t start, end, gap
-        for frame in frames:
-            kind = frame.kind
-            raw = frame.raw
-            if kind not in kinds or raw.negated:
+        cdef Py_ssize_t start, end, gap, cue_start, cue_end, source_start, source_end
+        for frame in frames:  # Frame (raw, kind, antecedent); RawFrame fields by position, as in _frames.pyx
+            kind = frame[1]
+            raw = frame[0]
+            if kind not in kinds or raw[7]:
                 continue
-            weight = kind_weights[self.kind_index[kind]]
+            weight = kind_weights[row, <Py_ssize_t>self.kind_index[kind]]
             if weight > 0:
-                if raw.source_start < 0:
-                    start, end = raw.cue_start, raw.cue_end
+                cue_start, cue_end, source_start, source_end = raw[0], raw[1], raw[3], raw[4]
+                if source_start < 0:
+                    start, end = cue_start, cue_end
                 else:
-                    gap = max(raw.cue_start - raw.source_end, raw.source_start - raw.cue_end)
+                    gap = max(cue_start - source_end, source_start - cue_end)
                     if gap > self.max_gap:
-                        start, end = raw.source_start, raw.source_end
+                        start, end = source_start, source_end
                     else:
-                        start, end = min(raw.cue_start, raw.source_start), max(raw.cue_end, raw.source_end)
+                        start, end = min(cue_start, source_start), max(cue_end, source_end)
                 start, end = _words_only(sentence, start, end)
                 if start < end:
                     cues.append(provenance_named(self.cue_type, (label, start, end, weight)))

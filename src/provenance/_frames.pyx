@@ -535,7 +535,7 @@ cdef class Resolver:
                             kind, antecedent = "named_person", named
                     history.append((frame, kind, index))
                 resolved.append(provenance_named(self.frame_type, (frame, kind, antecedent)))
-            out.append(tuple(resolved))
+            out.append(provenance_settle(tuple(resolved)) if resolved else ())
         return out
 
     cdef object _antecedent(self, frame, str sentence, Py_ssize_t index, list history):
@@ -575,7 +575,7 @@ cdef tuple _THIRDS = ("start", "middle", "end")
 
 
 def frame_features_many(frames_of, sentences):
-    """``[attribution.frame_features(frames, len(sentence)) for ...]`` for every sentence of a chunk."""
+    """``[tuple(attribution.frame_features(frames, len(sentence))) for ...]`` for every sentence of a chunk."""
     cdef list out = [], features
     cdef Py_ssize_t n, length
     for n in range(len(frames_of)):
@@ -592,5 +592,5 @@ def frame_features_many(frames_of, sentences):
                 features.append(f"f:neg&k={kind}")
             if frame[2] is not None or raw[5] == "pronoun":
                 features.append(f"f:followup&k={kind}")
-        out.append(features)
+        out.append(provenance_settle(tuple(features)) if features else ())
     return out

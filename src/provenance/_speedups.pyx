@@ -93,8 +93,8 @@ cdef inline bint _ascii_lower(str text, Py_ssize_t start, Py_ssize_t end) noexce
 
 def lexicon_hits(tuple labels, list spans, list sentences, list starts, object hit_type):
     """``cues.Lexicon.find_many``'s loop: each label's match spans in the joined sentences, as a
-    ``hit_type`` (label, start, end) in the sentence it falls in; empty matches and matches running
-    past their sentence's end are refused."""
+    ``hit_type`` (label, start, end) in the sentence it falls in, a tuple per sentence; empty matches
+    and matches running past their sentence's end are refused."""
     cdef list found = [[] for _ in sentences]
     cdef Py_ssize_t i, start, end, low, high, middle, n = len(starts)
     for label, label_spans in zip(labels, spans):
@@ -110,7 +110,7 @@ def lexicon_hits(tuple labels, list spans, list sentences, list starts, object h
             if start < end <= <Py_ssize_t>starts[i] + len(<str>sentences[i]):
                 (<list>found[i]).append(provenance_named(hit_type, (label, start - <Py_ssize_t>starts[i],
                                                                     end - <Py_ssize_t>starts[i])))
-    return found
+    return [provenance_settle(tuple(hits)) if hits else () for hits in found]
 
 
 cdef inline Py_ssize_t _feature_token_end(str sentence, Py_ssize_t i, Py_ssize_t n) noexcept:
@@ -141,7 +141,7 @@ def feature_token_span(str sentence, Py_ssize_t first, Py_ssize_t last):
 
 
 def feature_tokens(list sentences):
-    """``[features._TOKEN.findall(s) for s in sentences]``."""
+    """``[tuple(features._TOKEN.findall(s)) for s in sentences]``."""
     cdef list out = [], tokens
     cdef str sentence
     cdef Py_ssize_t n, i, end
@@ -156,7 +156,7 @@ def feature_tokens(list sentences):
                 continue
             tokens.append(sentence[i:end])
             i = end
-        out.append(tokens)
+        out.append(provenance_settle(tuple(tokens)))  # a chunk's tokens outlive many collections: untracked
     return out
 
 
@@ -382,7 +382,7 @@ def sentences(str text, Py_ssize_t max_sentence_chars, object sentence_type, obj
             _add(out, text, piece_start, j, max_sentence_chars, sentence_type, cap_length)
             piece_start = i = j
         _add(out, text, piece_start, block_end, max_sentence_chars, sentence_type, cap_length)
-    return tuple(out)
+    return provenance_settle(tuple(out))  # of untracked Sentences: untracked too
 
 
 cdef _add(list out, str text, Py_ssize_t start, Py_ssize_t end, Py_ssize_t limit, object sentence_type, object cap_length):
@@ -409,7 +409,7 @@ def structural_entries(list hits, object frame_features, const int64_t[:] kinds,
     cdef Py_ssize_t row, i, j, n = kinds.shape[0], found = 0, capacity = n * window
     cdef int64_t column
     for row in range(len(hits)):
-        capacity += len(<list>hits[row])
+        capacity += len(hits[row])
     for row in range(len(frame_features)):
         capacity += len(frame_features[row])
     keys_array = np.empty(capacity, dtype=np.int64)
@@ -417,7 +417,7 @@ def structural_entries(list hits, object frame_features, const int64_t[:] kinds,
     cdef int64_t[::1] keys = keys_array
     cdef double[::1] values = values_array
     for row in range(len(hits)):
-        for hit in <list>hits[row]:
+        for hit in hits[row]:
             column = vocabulary.get("l:" + hit[0], -1)
             if column >= 0:
                 keys[found], values[found] = row * n_columns + column, lexicon_value
@@ -632,12 +632,48 @@ def linear_rows(const int64_t[::1] indptr, const int64_t[::1] indices, const dou
 # --- language: language.english_share ----------------------------------------------------------
 
 
+cdef object _function_words = None  # the last word set seen, and its words as codes
+cdef list _function_codes = []
+
+
+cdef inline uint64_t _ascii_code(str text, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """``text[start:end]`` lower-cased, eight bits a letter (ASCII letters only, at most eight)."""
+    cdef uint64_t code = 0, c
+    cdef Py_ssize_t i
+    for i in range(start, end):
+        c = <uint64_t>text[i]
+        if 65 <= c <= 90:  # A-Z
+            c += 32
+        code = (code << 8) | c
+    return code
+
+
+cdef list _codes_of(frozenset function_words):
+    """The codes of the words made of at most eight ASCII letters (no other can match a run)."""
+    global _function_words, _function_codes
+    if function_words is not _function_words:
+        _function_codes = sorted({_ascii_code(word, 0, len(word)) for word in function_words
+                                  if 0 < len(word) <= 8 and word.isascii() and word.isalpha() and word.islower()})
+        _function_words = function_words
+    return _function_codes
+
+
 def english_share(str sample, frozenset function_words, Py_ssize_t longest):
     """``language.english_share``: the runs of ASCII letters that are English function words (none is
-    longer than ``longest``), over the whitespace-separated words of ``sample``."""
-    cdef Py_ssize_t n = len(sample), i = 0, j, words = 0, english = 0
+    longer than ``longest``), over the whitespace-separated words of ``sample``. A run is compared as
+    a number made of its lower-cased letters, so no string is made per word (a word set that cannot be
+    coded so is looked up as strings)."""
+    cdef Py_ssize_t n = len(sample), i = 0, j, k, words = 0, english = 0, n_codes = 0
     cdef bint in_word = False
     cdef Py_UCS4 c
+    cdef uint64_t code
+    cdef uint64_t codes[64]
+    cdef list known = _codes_of(function_words)
+    cdef bint coded = longest <= 8 and len(known) <= 64 and len(known) == len(function_words)
+    if coded:
+        n_codes = len(known)
+        for k in range(n_codes):
+            codes[k] = known[k]
     for i in range(n):  # words as str.split() counts them
         if Py_UNICODE_ISSPACE(sample[i]):
             in_word = False
@@ -653,7 +689,49 @@ def english_share(str sample, frozenset function_words, Py_ssize_t longest):
         j = i + 1
         while j < n and ((u'a' <= sample[j] <= u'z') or (u'A' <= sample[j] <= u'Z')):
             j += 1
-        if j - i <= longest and sample[i:j].lower() in function_words:
-            english += 1
+        if j - i <= longest:
+            if not coded:
+                english += sample[i:j].lower() in function_words
+            else:
+                code = _ascii_code(sample, i, j)
+                for k in range(n_codes):
+                    if codes[k] == code:
+                        english += 1
+                        break
         i = j
     return english / <double>words if words else 0.0
+
+
+cdef inline double _column_sum(const double[:, ::1] values, Py_ssize_t k) noexcept:
+    """``values[:, k].sum()`` as numpy adds a column up: its pairwise sum."""
+    return _pairwise(values, 0, values.shape[0], k)
+
+
+def article_risk(const double[:, :] probabilities, list labels, dict label_index, tuple flag_columns,
+                 Py_ssize_t positive, double on_record_weight, double neutral_weight, double prior):
+    """``risk.article_risk``: each sentence's strongest shown flag, its shown on_record probability,
+    and the three sums of the formula, added as numpy adds them (the same bits)."""
+    cdef Py_ssize_t n = probabilities.shape[0], i, k
+    cdef uint64_t shown
+    cdef double weak, on_record, total_weak, credit, neutral
+    if n == 0:
+        return 0.0
+    terms_array = np.empty((n, 3), dtype=np.float64)
+    cdef double[:, ::1] terms = terms_array
+    for i in range(n):
+        shown = 0
+        for label in labels[i]:
+            shown |= (<uint64_t>1) << <Py_ssize_t>label_index[label]
+        weak = 0.0  # probabilities are positive: a flag not shown counts as 0
+        for column in flag_columns:
+            k = column
+            if shown >> k & 1 and probabilities[i, k] > weak:
+                weak = probabilities[i, k]
+        on_record = probabilities[i, positive] if shown >> positive & 1 else 0.0
+        terms[i, 0] = weak
+        terms[i, 1] = on_record * (1.0 - weak)
+        terms[i, 2] = 1.0 - (weak if weak >= on_record else on_record)
+    total_weak = _column_sum(terms, 0)
+    credit = _column_sum(terms, 1)
+    neutral = _column_sum(terms, 2)
+    return min(1.0, max(0.0, total_weak / (total_weak + on_record_weight * credit + neutral_weight * neutral + prior)))

@@ -778,12 +778,13 @@ def frame_features(frames: Sequence[Frame], sentence_length: int) -> list[str]:
     return features
 
 
-def frame_features_many(frames: Sequence[Sequence[Frame]], sentences: Sequence[str]) -> list[list[str]]:
-    """:func:`frame_features` of every sentence of a chunk (compiled where the extension is built)."""
+def frame_features_many(frames: Sequence[Sequence[Frame]], sentences: Sequence[str]) -> list[tuple[str, ...]]:
+    """:func:`frame_features` of every sentence of a chunk (compiled where the extension is built), as
+    tuples: a chunk holds them through many collections, and the collector need not follow tuples of str."""
     compiled = speedups.frame_featurer()
     if compiled is not None:
         return compiled(frames, sentences)
-    return [frame_features(sentence_frames, len(sentence)) for sentence_frames, sentence in zip(frames, sentences)]
+    return [tuple(frame_features(frames_of, len(sentence))) for frames_of, sentence in zip(frames, sentences)]
 
 
 def only_unresolved_pronouns(frames: Sequence[Frame]) -> bool:

@@ -109,7 +109,7 @@ def predict(sentences: Sequence[str], model: Model, frames: Sequence[tuple[Frame
 def _predict_chunk(sentences: Sequence[str], frames: Sequence[tuple[Frame, ...]], model: Model) -> Predictions:
     """:func:`predict` for one chunk of sentences."""
     tables = tables_for(model)
-    hits = model.lexicon.find_many(sentences)
+    hits = model.lexicon.hits_of(sentences)
     features = frame_features_many(frames, sentences)
     featured = featurise_columns(sentences, hits, features, tables)
     contributions, probabilities = score_matrix(featured.matrix, model)
@@ -136,9 +136,12 @@ def labels_and_cues(
 ) -> Predictions:
     """Labels over threshold that a cue explains (and, for ``on_record``, a checkable frame backs)."""
     rows, ks = flagged(probabilities, model.thresholds, frames, featured.hits)
+    chosen = select_cues(featured, frames, contributions, rows, ks, model, tables)
+    compiled = speedups.cue_chooser(_CHOICE_CONSTANTS)
+    if compiled is not None:  # the loop below, compiled
+        return Predictions(probabilities, *compiled.shown(len(featured.sentences), rows, ks, chosen))
     labels: list[list[LabelId]] = [[] for _ in featured.sentences]
     cues: list[list[CueSpan]] = [[] for _ in featured.sentences]
-    chosen = select_cues(featured, frames, contributions, rows, ks, model, tables)
     for i, k, label_cues in zip(rows, ks, chosen):
         if label_cues:  # no cue, no flag: every label shown comes with the words behind it
             labels[i].append(LABELS[k])
@@ -186,6 +189,9 @@ def flagged(
     """(sentence, label) pairs over threshold, in reading order; ``on_record`` only with a checkable
     frame; no anonymous or vague label from a lone pronoun that points back to nothing (settled
     convention 2) unless a lexicon phrase of that label says so."""
+    compiled = speedups.cue_chooser(_CHOICE_CONSTANTS)
+    if compiled is not None:  # the loop below, compiled
+        return compiled.flagged(probabilities, thresholds, frames, hits)
     rows, ks = np.nonzero(probabilities >= thresholds)
     pairs = [(i, k) for i, k in zip(rows.tolist(), ks.tolist()) if _allowed(i, k, frames, hits)]
     return [i for i, _ in pairs], [k for _, k in pairs]
@@ -222,14 +228,14 @@ def select_cues(
     spans = _Spans(featured, tables)
     compiled = speedups.cue_chooser(_CHOICE_CONSTANTS)
     if compiled is not None:  # the loop below, compiled
-        return compiled(rows, ks, lexicon_weights, candidates, kind_weights, frames, featured.sentences, featured.hits,
-                        spans.of)
+        return compiled.choose_all(rows, ks, lexicon_weights, candidates, kind_weights, frames, featured.sentences,
+                                   featured.hits, spans.of)
     return [
         _choose(
             LABELS[k], _frame_cues(LABELS[k], frames[i], featured.sentences[i], weights),
             featured.hits[i], weight, found, partial(spans.of, i),
         )
-        for i, k, weight, found, weights in zip(rows, ks, lexicon_weights, candidates, kind_weights)
+        for i, k, weight, found, weights in zip(rows, ks, lexicon_weights, candidates, kind_weights.tolist())
     ]
 
 
@@ -250,21 +256,20 @@ class _PairEntries(NamedTuple):
         return cls(pair, matrix.indices[entry], contributions[entry, np.asarray(ks, dtype=np.int64)[pair]])
 
 
-def _kind_weights(entries: _PairEntries, n_pairs: int, tables: ColumnTables) -> list[list[float]]:
+def _kind_weights(entries: _PairEntries, n_pairs: int, tables: ColumnTables) -> np.ndarray:
     """Per pair, what the frame features of each source kind (``f:k=KIND`` and its combinations with cue
     class, side and position) add to the label's log-odds: one row per pair, one column per kind."""
     kind = tables.frame_kinds[entries.column]
     framed = kind >= 0
     weights = np.zeros((n_pairs, len(SOURCE_KINDS)))
     np.add.at(weights, (entries.pair[framed], kind[framed]), entries.weight[framed])
-    result: list[list[float]] = weights.tolist()
-    return result
+    return weights
 
 
 _KIND_INDEX: Final = {kind: n for n, kind in enumerate(SOURCE_KINDS)}
 #: What the compiled cue choice (``_cues.pyx``) reads from this module, once.
 _CHOICE_CONSTANTS: Final = (CueSpan, LABELS, dict(FRAME_KINDS), _KIND_INDEX, MAX_CUES_PER_LABEL, MIN_SHARE_OF_TOP,
-                            MAX_FRAME_GAP)
+                            MAX_FRAME_GAP, CHECKABLE, _GATED, _SOURCE_LABELS)
 
 
 def _frame_cues(label: LabelId, frames: tuple[Frame, ...], sentence: str, kind_weights: list[float]) -> list[CueSpan]:
@@ -332,7 +337,7 @@ def _lexicon_weights(entries: _PairEntries, n_pairs: int, ks: list[int], model: 
 def _choose(
     label: LabelId,
     frame_cues: list[CueSpan],
-    hits: list[CueMatch],
+    hits: Sequence[CueMatch],
     lexicon_weight: float,
     candidates: list[tuple[int, float]],
     span_of: Callable[[int], tuple[int, int] | None],

@@ -247,7 +247,7 @@ class Tokens(NamedTuple):
     """A chunk of sentences as tokens, each described (see :meth:`ColumnTables.describe`)."""
 
     sentences: Sequence[str]
-    tokens: list[list[str]]  # each sentence's tokens, as ``features._TOKEN`` finds them
+    tokens: list[tuple[str, ...]]  # each sentence's tokens, as ``features._TOKEN`` finds them
     first_token: np.ndarray  # (n_sentences + 1,): where each sentence's tokens start in the chunk
     rows: np.ndarray  # per chunk token: its sentence
     described: np.ndarray
@@ -265,15 +265,15 @@ class Featured(NamedTuple):
 
     matrix: Matrix
     sentences: Sequence[str]
-    tokens: list[list[str]]
+    tokens: list[tuple[str, ...]]
     first_token: np.ndarray
     wordy: np.ndarray  # per chunk token: whether it has a letter or digit once normalised
     families: dict[str, np.ndarray]
-    hits: list[list[CueMatch]]
+    hits: Sequence[Sequence[CueMatch]]
 
 
 def featurise_columns(
-    sentences: Sequence[str], hits: list[list[CueMatch]], frame_features: Sequence[Sequence[str]], tables: ColumnTables
+    sentences: Sequence[str], hits: Sequence[Sequence[CueMatch]], frame_features: Sequence[Sequence[str]], tables: ColumnTables
 ) -> Featured:
     """The feature matrix of a chunk of sentences, equal to ``vectorize(featurise(...))``."""
     tokens = tokenise(sentences, tables)
@@ -287,7 +287,7 @@ def tokenise(sentences: Sequence[str], tables: ColumnTables) -> Tokens:
     if native is not None:
         tokens = native.feature_tokens(sentences if isinstance(sentences, list) else list(sentences))
     else:
-        tokens = [_TOKEN.findall(sentence) for sentence in sentences]
+        tokens = [tuple(_TOKEN.findall(sentence)) for sentence in sentences]
     lengths = np.fromiter(map(len, tokens), np.int64, len(tokens))
     first_token = np.concatenate([[0], np.cumsum(lengths)])
     rows = np.repeat(np.arange(len(tokens), dtype=np.int64), lengths)
@@ -295,7 +295,7 @@ def tokenise(sentences: Sequence[str], tables: ColumnTables) -> Tokens:
 
 
 def look_up(
-    tokens: Tokens, hits: list[list[CueMatch]], frame_features: Sequence[Sequence[str]], tables: ColumnTables
+    tokens: Tokens, hits: Sequence[Sequence[CueMatch]], frame_features: Sequence[Sequence[str]], tables: ColumnTables
 ) -> Entries:
     """The vocabulary columns of every word, lexicon, frame and class-pair feature of the chunk."""
     families = _families(tokens.described, tokens.rows, tokens.first_token, tables)
@@ -303,7 +303,7 @@ def look_up(
     return Entries(structural, families)
 
 
-def weigh(tokens: Tokens, entries: Entries, hits: list[list[CueMatch]], tables: ColumnTables) -> Featured:
+def weigh(tokens: Tokens, entries: Entries, hits: Sequence[Sequence[CueMatch]], tables: ColumnTables) -> Featured:
     """TF-IDF weights (and the structural values) as a matrix, with what cue spans need."""
     native = speedups.native()
     if native is not None:  # one compiled pass per row instead of a sort over the chunk; the same bits
@@ -364,7 +364,7 @@ def _word_entries(families: dict[str, np.ndarray], rows: np.ndarray) -> tuple[np
 
 
 def _structural(
-    hits: list[list[CueMatch]],
+    hits: Sequence[Sequence[CueMatch]],
     frame_features: Sequence[Sequence[str]],
     described: np.ndarray,
     rows: np.ndarray,

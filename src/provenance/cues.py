@@ -58,6 +58,11 @@ class Lexicon:
         A model's lexicon is input like any other: a match that is empty or runs past the end of its
         sentence is refused, so every cue is words inside one sentence.
         """
+        return [list(hits) for hits in self.hits_of(sentences)]
+
+    def hits_of(self, sentences: Sequence[str]) -> list[tuple[CueMatch, ...]]:
+        """:meth:`find_many` as scoring holds it: each sentence's hits as a tuple (most are the empty
+        tuple), which the cyclic garbage collector need not follow, however long a batch keeps them."""
         starts = list(accumulate((len(s) + 1 for s in sentences[:-1]), initial=0))
         spans = find_spans([pattern for _, pattern in self.patterns], "\n".join(sentences))
         native = speedups.native()
@@ -70,7 +75,7 @@ class Lexicon:
                 i = bisect_right(starts, start) - 1
                 if start < end <= starts[i] + len(sentences[i]):
                     found[i].append(CueMatch(label, start - starts[i], end - starts[i]))
-        return found
+        return [tuple(hits) for hits in found]
 
 
 def compile_phrases(phrases: list[str]) -> Any:

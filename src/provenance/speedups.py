@@ -29,9 +29,25 @@ _S = TypeVar("_S", bound=tuple[Any, ...])
 _H = TypeVar("_H", bound=tuple[Any, ...])
 #: (sentences, where each starts in the joined text, cue matches in it) -> frames of each sentence.
 FrameReader = Callable[[Sequence[str], list[int], list[tuple[int, int]]], "list[list[RawFrame]]"]
-#: (rows, label indices, lexicon weights, candidates, kind weights, frames, sentences, hits, span_of)
-#: -> the cues of each flagged pair; the arguments of ``classify.select_cues``'s loop.
-CueChooser = Callable[..., list[list[Any]]]
+
+
+class CueChooser(Protocol):
+    """The compiled loops of ``classify`` (``_cues.Chooser``), with the cue-choice constants it holds."""
+
+    def flagged(self, probabilities: np.ndarray, thresholds: np.ndarray, frames: Sequence[tuple[Any, ...]],
+                hits: Sequence[Sequence[Any]], /) -> tuple[list[int], list[int]]:
+        """``classify.flagged``."""
+
+    def choose_all(self, rows: list[int], ks: list[int], lexicon_weights: list[float],
+                   candidates: list[list[tuple[int, float]]], kind_weights: np.ndarray, frames: Sequence[tuple[Any, ...]],
+                   sentences: Sequence[str], hits: Sequence[Sequence[Any]], span_of: Callable[[int, int], Any], /,
+                   ) -> list[list[Any]]:
+        """The loop of ``classify.select_cues``: the cues of each flagged pair."""
+
+    def shown(self, n_sentences: int, rows: list[int], ks: list[int], chosen: list[list[Any]], /,
+              ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """The loop of ``classify.labels_and_cues``: each sentence's labels and cues."""
+
 #: (text, sentences, frames, labels, probabilities, cues, counts, risk, level, version, language, supported)
 #: -> the ArticleScore; the arguments of ``pipeline._article_score``'s validation, as values.
 ResultBuilder = Callable[..., Any]
@@ -42,12 +58,12 @@ class Native(Protocol):
 
     def attribution_tokens(self, sentence: str, tok_type: type[_T], /) -> tuple[list[_T], list[int]]: ...
 
-    def feature_tokens(self, sentences: list[str], /) -> list[list[str]]: ...
+    def feature_tokens(self, sentences: list[str], /) -> list[tuple[str, ...]]: ...
 
     def lexicon_hits(
         self, labels: tuple[str, ...], spans: list[list[tuple[int, int]]], sentences: list[str], starts: list[int],
         hit_type: type[_H], /,
-    ) -> list[list[_H]]: ...
+    ) -> list[tuple[_H, ...]]: ...
 
     def feature_token_span(self, sentence: str, first: int, last: int, /) -> tuple[int, int]: ...
 
@@ -62,12 +78,17 @@ class Native(Protocol):
     ) -> tuple[_S, ...]: ...
 
     def structural_entries(
-        self, hits: list[list[CueMatch]], frame_features: Sequence[Sequence[str]], kinds: np.ndarray, rows: np.ndarray,
+        self, hits: Sequence[Sequence[CueMatch]], frame_features: Sequence[Sequence[str]], kinds: np.ndarray, rows: np.ndarray,
         vocabulary: dict[str, int], pair_columns: np.ndarray, n_columns: int, lexicon_value: float,
         frame_value: float, window: int, /,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
 
     def english_share(self, sample: str, function_words: frozenset[str], longest: int, /) -> float: ...
+
+    def article_risk(
+        self, probabilities: np.ndarray, labels: list[Sequence[str]], label_index: dict[str, int],
+        flag_columns: tuple[int, ...], positive: int, on_record_weight: float, neutral_weight: float, prior: float, /,
+    ) -> float: ...
 
     def hash_table(self, keys: np.ndarray, columns: np.ndarray, /) -> tuple[np.ndarray, np.ndarray]: ...
 
@@ -136,11 +157,11 @@ def frame_resolver() -> Callable[[list[list[RawFrame]], Sequence[str]], list[tup
     return resolve
 
 
-def frame_featurer() -> Callable[[Sequence[Sequence[Any]], Sequence[str]], list[list[str]]] | None:
+def frame_featurer() -> Callable[[Sequence[Sequence[Any]], Sequence[str]], list[tuple[str, ...]]] | None:
     """The compiled ``attribution.frame_features_many`` (None: run the pure-Python one)."""
     if _frames is None:
         return None
-    featurise: Callable[[Sequence[Sequence[Any]], Sequence[str]], list[list[str]]] = _frames.frame_features_many
+    featurise: Callable[[Sequence[Sequence[Any]], Sequence[str]], list[tuple[str, ...]]] = _frames.frame_features_many
     return featurise
 
 
@@ -150,7 +171,7 @@ def cue_chooser(constants: tuple[Any, ...]) -> CueChooser | None:
     None: run the pure-Python one."""
     if _cues is None:
         return None
-    choose: CueChooser = _built_once(constants, _cues.Chooser, *constants).choose_all
+    choose: CueChooser = _built_once(constants, _cues.Chooser, *constants)
     return choose
 
 
