@@ -11,11 +11,13 @@ import gc
 import os
 import pickle
 import random
+import re
 import subprocess
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import numpy as np
 import pytest
 from conftest import ROOT
 from hypothesis import example, given, settings
@@ -27,8 +29,9 @@ import provenance
 from provenance import speedups
 from provenance.attribution import _TOKEN as ATTRIBUTION_TOKEN
 from provenance.attribution import _Tok, _Words, default_lexicon, frame_features, frame_features_many
-from provenance.columns import featurise_columns, tables_for
+from provenance.columns import featurise_columns, tables_for, tokenise
 from provenance.features import _TOKEN as FEATURE_TOKEN
+from provenance.labels import LABELS
 from provenance.modelfile import load_default_model
 from provenance.rules import HouseRules
 from provenance.segment import Sentence, segment
@@ -87,7 +90,7 @@ def _featurised(sentences: list[str]) -> dict[str, Any]:
     return {
         "frames": frames,
         "matrix": [getattr(featured.matrix, name).tolist() for name in ("indptr", "indices", "data")],
-        "tokens": featured.tokens,
+        "described": tokenise(sentences, tables_for(MODEL)).described.tolist(),
         "first_token": featured.first_token.tolist(),
         "wordy": featured.wordy.tolist(),
         "families": {name: columns.tolist() for name, columns in featured.families.items()},
@@ -112,8 +115,13 @@ def test_tokens_equal_the_regexes_on_random_text(text: str) -> None:
     assert [tuple(t) for t in tokens] == [tuple(t) for t in words.tokens] and starts == words.starts
     assert all(type(t) is _Tok for t in tokens)
     assert [t.text for t in tokens] == ATTRIBUTION_TOKEN.findall(text)
-    texts = [text, "", text[::-1]]
-    assert _speedups.feature_tokens(texts) == [tuple(FEATURE_TOKEN.findall(t)) for t in texts]
+    texts = [text, "", text[::-1], text]
+    index = _speedups.TokenIndex()
+    where, first_token, first_new = index.locate(texts, 1 << 20)
+    tokens = index.tokens_from(0)
+    found = [[tokens[row] for row in where[first_token[n] : first_token[n + 1]]] for n in range(len(texts))]
+    assert found == [FEATURE_TOKEN.findall(t) for t in texts] and first_new == 0
+    assert len(set(tokens)) == len(tokens) == len(index)  # each distinct token once
     spans = [match.span() for match in FEATURE_TOKEN.finditer(text)]
     for first in range(len(spans)):
         for last in range(first, min(len(spans), first + 3)):
@@ -127,10 +135,68 @@ def test_tokens_equal_the_regexes_on_random_text(text: str) -> None:
 @example("")
 @example("The\u3000cat SAID it was THE one, and-the \u0130t")
 def test_english_share_is_identical(text: str) -> None:
-    from provenance.language import english_share
+    from provenance import _speedups
+    from provenance.language import _ENGLISH_FUNCTION_WORDS, _LONGEST_FUNCTION_WORD, english_share
 
     fast, reference = _paths(lambda: english_share(text))
     assert fast == reference
+    # Word sets the pass cannot code as numbers (over eight letters, not plain letters, too many) are
+    # looked up as strings: the same shares.
+    for words in (_ENGLISH_FUNCTION_WORDS | {"wherefore", "n't"}, frozenset(f"w{n}" for n in range(80)) | {"the"},
+                  frozenset({"the", "said"})):
+        longest = max(map(len, words))
+        expected = sum(w.lower() in words for w in re.findall("[A-Za-z]+", text) if len(w) <= longest)
+        share = _speedups.english_share(text, words, longest)
+        assert share == (expected / len(text.split()) if text.split() else 0.0)
+    assert _speedups.english_share(text, _ENGLISH_FUNCTION_WORDS, _LONGEST_FUNCTION_WORD) == reference
+
+
+@needs_extension
+def test_article_risk_is_bit_identical_to_numpy() -> None:
+    """The compiled risk adds its three sums up as numpy does (pairwise), so the bits are the same,
+    at every length numpy's summation changes strategy (8, 128 and past)."""
+    from provenance.risk import article_risk
+
+    rng = np.random.default_rng(11)
+    for n in [*range(0, 40), 127, 128, 129, 255, 256, 257, 1000, 4099]:
+        probabilities = rng.random((n, len(LABELS)))
+        labels = [tuple(label for label in LABELS if rng.random() < 0.3) for _ in range(n)]
+        fast, reference = _paths(lambda: article_risk(probabilities, labels))
+        assert fast == reference, n
+        assert article_risk(probabilities[::-1], tuple(labels[::-1])) >= 0.0  # strided rows, labels as a tuple
+
+
+def test_the_token_table_starts_afresh_without_losing_the_chunk_at_hand(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past MAX_CACHED_TOKENS distinct tokens the table starts afresh. It used to keep only the chunk's
+    new tokens and then look up the chunk's known ones: KeyError, on a long enough stream of articles,
+    on both paths. Both now featurise a stream with a tiny table exactly as with a large one."""
+    from provenance import columns
+
+    chunks = [[f"Officer {n} said the {word} plan was {n * 7} days late." for word in ("new", "old", "odd")]
+              for n in range(12)] * 2
+    expected = [_matrix(chunk, ColumnTablesFor.fresh()) for chunk in chunks]
+    monkeypatch.setattr(columns, "MAX_CACHED_TOKENS", 20)
+    for path in (speedups.compiled, speedups.pure_python) if BUILT else (speedups.pure_python,):
+        with path():
+            tables = ColumnTablesFor.fresh()
+            assert [_matrix(chunk, tables) for chunk in chunks] == expected
+
+
+class ColumnTablesFor:
+    """Column tables of the test model made afresh (``tables_for`` keeps one per model and process)."""
+
+    @staticmethod
+    def fresh() -> Any:
+        from provenance.columns import ColumnTables
+
+        return ColumnTables(MODEL, default_lexicon().word_classes)
+
+
+def _matrix(sentences: list[str], tables: Any) -> list[list[Any]]:
+    frames = default_lexicon().attribute(sentences)
+    hits = MODEL.lexicon.find_many(sentences)
+    featured = featurise_columns(sentences, hits, frame_features_many(frames, sentences), tables)
+    return [getattr(featured.matrix, name).tolist() for name in ("indptr", "indices", "data")]
 
 
 # Sentence ends, abbreviations, CJK and Devanagari marks, closers, blank and wrapped lines.
@@ -379,9 +445,14 @@ def test_compiled_tuples_of_plain_values_are_left_out_of_the_collector() -> None
         frames = default_lexicon().attribute(texts)
         hits = MODEL.lexicon.find_many(texts)
         cues = predict(texts, MODEL, frames).cues
+        held = predict(texts, MODEL, frames)
+        per_sentence = [sentences, *frames, *MODEL.lexicon.hits_of(texts), *held.labels, *held.cues,
+                        *frame_features_many(frames, texts)]
     everything = [*sentences, *(h for found in hits for h in found), *(f for fs in frames for f in fs),
                   *(f.raw for fs in frames for f in fs), *(c for found in cues for c in found)]
     assert len(everything) > 60 and not any(gc.is_tracked(t) for t in everything)
+    # A batch holds these containers of each sentence through many collections: none is followed.
+    assert len(per_sentence) > 120 and not any(gc.is_tracked(t) for t in per_sentence)
     holder = [1]
     assert gc.is_tracked(_speedups.attribution_tokens("a b", tuple)[0][0]) is False
     assert gc.is_tracked(Sentence("x", 0, 1)) and gc.is_tracked((holder,))  # built in Python: tracked as ever

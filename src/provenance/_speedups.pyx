@@ -9,6 +9,12 @@ lone surrogates and all.
 """
 
 from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE
+
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object text)
+    const void* PyUnicode_DATA(object text)
+    Py_UCS4 PyUnicode_READ(int kind, const void* data, Py_ssize_t index) nogil
+    Py_ssize_t PyUnicode_GET_LENGTH(object text)
 from libc.math cimport sqrt
 from libc.stdint cimport int64_t, uint64_t
 from libc.stdlib cimport qsort
@@ -140,24 +146,113 @@ def feature_token_span(str sentence, Py_ssize_t first, Py_ssize_t last):
     raise IndexError(f"the sentence has {index} tokens, not {last + 1}")
 
 
-def feature_tokens(list sentences):
-    """``[tuple(features._TOKEN.findall(s)) for s in sentences]``."""
-    cdef list out = [], tokens
-    cdef str sentence
-    cdef Py_ssize_t n, i, end
-    for sentence in sentences:
-        tokens = []
-        n = len(sentence)
-        i = 0
-        while i < n:
-            end = _feature_token_end(sentence, i, n)
-            if end < 0:
-                i += 1
-                continue
-            tokens.append(sentence[i:end])
-            i = end
-        out.append(provenance_settle(tuple(tokens)))  # a chunk's tokens outlive many collections: untracked
-    return out
+cdef class TokenIndex:
+    """Distinct feature tokens -> their row in a table of descriptions, found straight from each
+    sentence's characters: a token already seen costs a hash of its characters and one comparison, no
+    string. The compiled counterpart of ``columns._TokenTable``'s index (the table itself, and the
+    descriptions in it, stay in Python)."""
+
+    cdef uint64_t[::1] hashes  # open addressing: each slot's token hash (0: empty) ...
+    cdef int64_t[::1] rows  # ... and row
+    cdef list texts  # row -> the token
+    cdef Py_ssize_t mask
+
+    def __init__(self):
+        self._clear(1 << 12)
+
+    cdef void _clear(self, Py_ssize_t capacity):
+        self.hashes = np.zeros(capacity, dtype=np.uint64)
+        self.rows = np.zeros(capacity, dtype=np.int64)
+        self.texts = []
+        self.mask = capacity - 1
+
+    def __len__(self):
+        return len(self.texts)
+
+    def locate(self, list sentences, Py_ssize_t max_tokens):
+        """``(where, first_token, first_new)`` for the ``features._TOKEN`` tokens of ``sentences``: each
+        token's row, where each sentence's tokens start, and the first row added by this call (the
+        tokens from there on, :meth:`tokens_from`, need describing). An index holding more than
+        ``max_tokens`` tokens starts afresh first (then ``first_new`` is 0: every row is rewritten)."""
+        if len(self.texts) > max_tokens:
+            self._clear(1 << 12)
+        cdef Py_ssize_t first_new = len(self.texts), total = 0, i, n, end, count = 0, s
+        cdef str sentence
+        for sentence in sentences:
+            total += len(sentence)
+        where_array = np.empty(total, dtype=np.int64)  # a sentence has fewer tokens than characters
+        first_array = np.empty(len(sentences) + 1, dtype=np.int64)
+        cdef int64_t[::1] where = where_array, first = first_array
+        for s in range(len(sentences)):
+            sentence = sentences[s]
+            first[s] = count
+            n = len(sentence)
+            i = 0
+            while i < n:
+                end = _feature_token_end(sentence, i, n)
+                if end < 0:
+                    i += 1
+                    continue
+                where[count] = self._row(sentence, i, end)
+                count += 1
+                i = end
+        first[len(sentences)] = count
+        return where_array[:count], first_array, first_new
+
+    def tokens_from(self, Py_ssize_t row):
+        """The tokens of rows ``row`` onwards, in row order."""
+        return self.texts[row:]
+
+    cdef int64_t _row(self, str sentence, Py_ssize_t start, Py_ssize_t end) except -1:
+        """The row of ``sentence[start:end]``, added as a new row when not seen before."""
+        cdef uint64_t code = 14695981039346656037ULL  # FNV-1a over the code points
+        cdef Py_ssize_t i, slot, row
+        cdef int kind = PyUnicode_KIND(sentence)
+        cdef const void* data = PyUnicode_DATA(sentence)
+        for i in range(start, end):
+            code = (code ^ <uint64_t>PyUnicode_READ(kind, data, i)) * 1099511628211ULL
+        code |= 1  # 0 marks an empty slot
+        slot = <Py_ssize_t>(code & <uint64_t>self.mask)
+        while self.hashes[slot] != 0:
+            if self.hashes[slot] == code and _same(<str>self.texts[self.rows[slot]], kind, data, start, end):
+                return self.rows[slot]
+            slot = (slot + 1) & self.mask
+        row = len(self.texts)
+        self.texts.append(sentence[start:end])
+        self.hashes[slot] = code
+        self.rows[slot] = row
+        if 2 * len(self.texts) > self.mask:  # at most half full
+            self._grow()
+        return row
+
+    cdef void _grow(self):
+        cdef uint64_t[::1] old_hashes = self.hashes
+        cdef int64_t[::1] old_rows = self.rows
+        cdef Py_ssize_t capacity = 2 * (self.mask + 1), k, slot
+        self.hashes = np.zeros(capacity, dtype=np.uint64)
+        self.rows = np.zeros(capacity, dtype=np.int64)
+        self.mask = capacity - 1
+        for k in range(old_hashes.shape[0]):
+            if old_hashes[k] != 0:
+                slot = <Py_ssize_t>(old_hashes[k] & <uint64_t>self.mask)
+                while self.hashes[slot] != 0:
+                    slot = (slot + 1) & self.mask
+                self.hashes[slot] = old_hashes[k]
+                self.rows[slot] = old_rows[k]
+
+
+cdef inline bint _same(str token, int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Whether ``token`` equals the characters ``start:end`` of a string read through ``kind`` and ``data``."""
+    cdef Py_ssize_t i
+    cdef int token_kind = PyUnicode_KIND(token)
+    cdef const void* token_data = PyUnicode_DATA(token)
+    if PyUnicode_GET_LENGTH(token) != end - start:
+        return False
+    for i in range(end - start):
+        if PyUnicode_READ(token_kind, token_data, i) != PyUnicode_READ(kind, data, start + i):
+            return False
+    return True
+
 
 
 cdef inline int64_t _lookup(const int64_t[::1] keys, const int64_t[::1] columns, int64_t key) noexcept:

@@ -117,6 +117,11 @@ class ColumnTables:
         """(len(tokens), 9) descriptions: see the column names at the top of this module."""
         return self._tokens.rows(tokens)
 
+    def describe_sentences(self, native: speedups.Native, sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`describe` of every token of ``sentences`` found by the compiled pass, and where each
+        sentence's tokens start."""
+        return self._tokens.sentence_rows(native, sentences if isinstance(sentences, list) else list(sentences))
+
     def _describe(self, token: str) -> tuple[int, ...]:
         """One token as :func:`provenance.features.extract` reads it, in columns and word ids."""
         unknown = self.base - 1
@@ -197,13 +202,20 @@ def _ngram_keys(vocabulary: Mapping[str, int], reserved: list[str]) -> tuple[dic
 
 
 class _TokenTable:
-    """Token string -> its description row, computed once per distinct token; safe across threads."""
+    """Token string -> its description row, computed once per distinct token; safe across threads.
+
+    Holds at most about :data:`MAX_CACHED_TOKENS` tokens: past that it starts afresh, keeping the
+    tokens of the chunk at hand. The compiled path finds rows from the sentences' characters with its
+    own index (``_speedups.TokenIndex``) and rows; the descriptions are the same.
+    """
 
     def __init__(self, describe: Callable[[str], tuple[int, ...]]) -> None:
         self._describe = describe
         self._lock = threading.Lock()
         self._index: dict[str, int] = {}
         self._rows = np.empty((1024, _WIDTH), dtype=np.int64)
+        self._compiled: speedups.TokenIndex | None = None
+        self._compiled_rows = np.empty((1024, _WIDTH), dtype=np.int64)
 
     def rows(self, tokens: list[str]) -> np.ndarray:
         with self._lock:
@@ -211,23 +223,40 @@ class _TokenTable:
             try:
                 where = np.fromiter(map(index.__getitem__, tokens), np.int64, len(tokens))
             except KeyError:
-                self._add(set(tokens).difference(index))
+                self._add(tokens)
                 index = self._index
                 where = np.fromiter(map(index.__getitem__, tokens), np.int64, len(tokens))
             return self._rows[where]
 
-    def _add(self, new: set[str]) -> None:
-        if len(self._index) + len(new) > MAX_CACHED_TOKENS:
-            self._index = {}
+    def sentence_rows(self, native: speedups.Native, sentences: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(the description of every token of ``sentences`` in order, where each sentence's tokens start)."""
+        with self._lock:
+            if self._compiled is None:
+                self._compiled = native.TokenIndex()
+            where, first_token, first_new = self._compiled.locate(sentences, MAX_CACHED_TOKENS)
+            new = self._compiled.tokens_from(first_new)
+            if new:
+                self._compiled_rows = self._described(self._compiled_rows, first_new, new)
+            return self._compiled_rows[where], first_token
+
+    def _add(self, tokens: list[str]) -> None:
+        new = set(tokens).difference(self._index)
+        if len(self._index) + len(new) > MAX_CACHED_TOKENS:  # afresh, with every token of this chunk
+            self._index, new = {}, set(tokens)
         start = len(self._index)
-        end = start + len(new)
-        if end > len(self._rows):
-            grown = np.empty((max(end, 2 * len(self._rows)), _WIDTH), dtype=np.int64)
-            grown[:start] = self._rows[:start]
-            self._rows = grown
-        tokens = list(new)
-        self._rows[start:end] = np.array([self._describe(token) for token in tokens], dtype=np.int64)
-        self._index.update(zip(tokens, range(start, end)))
+        ordered = list(new)
+        self._rows = self._described(self._rows, start, ordered)
+        self._index.update(zip(ordered, range(start, start + len(ordered))))
+
+    def _described(self, rows: np.ndarray, start: int, tokens: list[str]) -> np.ndarray:
+        """``rows`` (grown when needed) with the descriptions of ``tokens`` from row ``start`` on."""
+        end = start + len(tokens)
+        if end > len(rows):
+            grown = np.empty((max(end, 2 * len(rows)), _WIDTH), dtype=np.int64)
+            grown[:start] = rows[:start]
+            rows = grown
+        rows[start:end] = np.array([self._describe(token) for token in tokens], dtype=np.int64)
+        return rows
 
 
 _TABLES: weakref.WeakKeyDictionary[Model, ColumnTables] = weakref.WeakKeyDictionary()
@@ -244,10 +273,10 @@ def tables_for(model: Model) -> ColumnTables:
 
 
 class Tokens(NamedTuple):
-    """A chunk of sentences as tokens, each described (see :meth:`ColumnTables.describe`)."""
+    """A chunk of sentences as tokens (as ``features._TOKEN`` finds them), each described (see
+    :meth:`ColumnTables.describe`)."""
 
     sentences: Sequence[str]
-    tokens: list[tuple[str, ...]]  # each sentence's tokens, as ``features._TOKEN`` finds them
     first_token: np.ndarray  # (n_sentences + 1,): where each sentence's tokens start in the chunk
     rows: np.ndarray  # per chunk token: its sentence
     described: np.ndarray
@@ -265,7 +294,6 @@ class Featured(NamedTuple):
 
     matrix: Matrix
     sentences: Sequence[str]
-    tokens: list[tuple[str, ...]]
     first_token: np.ndarray
     wordy: np.ndarray  # per chunk token: whether it has a letter or digit once normalised
     families: dict[str, np.ndarray]
@@ -284,14 +312,15 @@ def featurise_columns(
 def tokenise(sentences: Sequence[str], tables: ColumnTables) -> Tokens:
     """Tokens of every sentence (one C-level regex pass each) and their cached descriptions."""
     native = speedups.native()
-    if native is not None:
-        tokens = native.feature_tokens(sentences if isinstance(sentences, list) else list(sentences))
+    if native is not None:  # tokens found and looked up from the characters: no string per token
+        described, first_token = tables.describe_sentences(native, sentences)
     else:
-        tokens = [tuple(_TOKEN.findall(sentence)) for sentence in sentences]
-    lengths = np.fromiter(map(len, tokens), np.int64, len(tokens))
-    first_token = np.concatenate([[0], np.cumsum(lengths)])
-    rows = np.repeat(np.arange(len(tokens), dtype=np.int64), lengths)
-    return Tokens(sentences, tokens, first_token, rows, tables.describe(list(chain.from_iterable(tokens))))
+        tokens = [_TOKEN.findall(sentence) for sentence in sentences]
+        lengths = np.fromiter(map(len, tokens), np.int64, len(tokens))
+        first_token = np.concatenate([[0], np.cumsum(lengths)])
+        described = tables.describe(list(chain.from_iterable(tokens)))
+    rows = np.repeat(np.arange(len(sentences), dtype=np.int64), np.diff(first_token))
+    return Tokens(sentences, first_token, rows, described)
 
 
 def look_up(
@@ -313,7 +342,7 @@ def weigh(tokens: Tokens, entries: Entries, hits: Sequence[Sequence[CueMatch]], 
         words = _word_entries(entries.families, tokens.rows)
         matrix = tfidf_matrix(len(tokens.sentences), words, entries.structural, tables.idf)
     wordy = tokens.described[:, WORDY]
-    return Featured(matrix, tokens.sentences, tokens.tokens, tokens.first_token, wordy, entries.families, hits)
+    return Featured(matrix, tokens.sentences, tokens.first_token, wordy, entries.families, hits)
 
 
 def _families(

@@ -31,6 +31,16 @@ _H = TypeVar("_H", bound=tuple[Any, ...])
 FrameReader = Callable[[Sequence[str], list[int], list[tuple[int, int]]], "list[list[RawFrame]]"]
 
 
+class TokenIndex(Protocol):
+    """The compiled index of distinct feature tokens (``_speedups.TokenIndex``)."""
+
+    def locate(self, sentences: list[str], max_tokens: int, /) -> tuple[np.ndarray, np.ndarray, int]:
+        """(each token's row, where each sentence's tokens start, the first row added)."""
+
+    def tokens_from(self, row: int, /) -> list[str]:
+        """The tokens of rows ``row`` onwards."""
+
+
 class CueChooser(Protocol):
     """The compiled loops of ``classify`` (``_cues.Chooser``), with the cue-choice constants it holds."""
 
@@ -58,7 +68,7 @@ class Native(Protocol):
 
     def attribution_tokens(self, sentence: str, tok_type: type[_T], /) -> tuple[list[_T], list[int]]: ...
 
-    def feature_tokens(self, sentences: list[str], /) -> list[tuple[str, ...]]: ...
+    def TokenIndex(self) -> TokenIndex: ...  # noqa: N802 - the extension's class
 
     def lexicon_hits(
         self, labels: tuple[str, ...], spans: list[list[tuple[int, int]]], sentences: list[str], starts: list[int],
