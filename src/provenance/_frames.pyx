@@ -8,8 +8,6 @@ here; what makes it faster is C calls between the functions, typed indices and t
 attribute lookups, not a different algorithm.
 """
 
-from bisect import bisect_right
-
 from cpython.tuple cimport PyTuple_GET_ITEM
 from provenance._tuples cimport provenance_named, provenance_settle
 from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISDIGIT, Py_UNICODE_ISUPPER
@@ -85,7 +83,8 @@ cdef class Reader:
 
 
 cdef class _Words:
-    """attribution._Words: a sentence's tokens, made once however many cues it has."""
+    """attribution._Words: a sentence's tokens, made once however many cues it has. A window of tokens
+    is a range of indices into ``tokens`` (no list is sliced per cue)."""
 
     cdef str sentence
     cdef list tokens, starts
@@ -94,129 +93,158 @@ cdef class _Words:
         self.sentence = sentence
         self.tokens, self.starts = attribution_tokens(sentence, tok_type)
 
-    cdef list before(self, Py_ssize_t position, Py_ssize_t window):
-        cdef Py_ssize_t end = bisect_right(self.starts, position - 1)
+    cdef Py_ssize_t _first_from(self, Py_ssize_t position):
+        """``bisect_right(starts, position - 1)``: the first token starting at or after ``position``."""
+        cdef Py_ssize_t low = 0, high = len(self.starts), middle
+        while low < high:
+            middle = (low + high) >> 1
+            if position - 1 < <Py_ssize_t>self.starts[middle]:
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+    cdef Py_ssize_t end_before(self, Py_ssize_t position):
+        """Where the window before ``position`` ends (the reference's ``before``: tokens ending at or
+        before it); the window starts ``window`` tokens earlier, or at 0."""
+        cdef Py_ssize_t end = self._first_from(position)
         while end > 0 and _end(self.tokens[end - 1]) > position:
             end -= 1
-        return self.tokens[max(0, end - window) : end]
+        return end
 
-    cdef list after(self, Py_ssize_t position, Py_ssize_t window):
-        cdef Py_ssize_t start = bisect_right(self.starts, position - 1)
-        return self.tokens[start : start + window]
+    cdef Py_ssize_t start_after(self, Py_ssize_t position):
+        """Where the window after ``position`` starts (the reference's ``after``)."""
+        return self._first_from(position)
+
+
+cdef inline tuple _cue_entry(Reader r, str cue):
+    """(cue class, side, lemma) of a lower-cased cue, as the reference's ``cue_classes.get`` defaults it."""
+    entry = r.cue_classes.get(cue)
+    return <tuple>entry if entry is not None else ("speech", "left", cue)
 
 
 def read_frames(Reader r, sentences, list starts, list matches):
     """Frames of each sentence (before ``_drop_redundant``), as ``find_many``'s loop finds them."""
     cdef list found = [[] for _ in sentences]
-    cdef Py_ssize_t i, start, end, offset, tokenised = -1
+    cdef Py_ssize_t i = 0, start, end, offset, tokenised = -1, n_starts = len(starts)
     cdef _Words words = None
+    cdef str sentence, cue
+    cdef tuple entry
     for start, end in matches:
-        i = bisect_right(starts, start) - 1
+        while i + 1 < n_starts and <Py_ssize_t>starts[i + 1] <= start:  # matches come in text order
+            i += 1
         offset = starts[i]
-        frame = _sourceless(r, sentences[i], start - offset, end - offset)
+        sentence = sentences[i]
+        cue = sentence[start - offset : end - offset].lower()
+        entry = _cue_entry(r, cue)
+        frame = _sourceless(r, sentence, start - offset, end - offset, entry)
         if frame is None:
-            if tokenised != i:  # matches come in text order: only the current sentence's tokens are kept
-                words, tokenised = _Words(sentences[i], r.tok_type), i
-            frame = _read_frame(r, words, start - offset, end - offset)
+            if tokenised != i:  # only the current sentence's tokens are kept
+                words, tokenised = _Words(sentence, r.tok_type), i
+            frame = _read_frame(r, words, start - offset, end - offset, cue, entry)
             if frame is None:
-                frame = _shared_subject(r, words, start - offset, end - offset, found[i])
+                frame = _shared_subject(r, words, start - offset, end - offset, cue, entry, found[i])
         if frame is not None:
             (<list>found[i]).append(frame)
     return found
 
 
-cdef object _sourceless(Reader r, str sentence, Py_ssize_t cue_start, Py_ssize_t cue_end):
-    cue = sentence[cue_start:cue_end].lower()
-    cue_class, side, _ = r.cue_classes.get(cue, ("speech", "left", cue))
+cdef object _sourceless(Reader r, str sentence, Py_ssize_t cue_start, Py_ssize_t cue_end, tuple entry):
+    cue_class, side = entry[0], entry[1]
     if side == "none" or (cue_start > 0 and Py_UNICODE_ISUPPER(sentence[cue_start]) and cue_class != "according"):
         return provenance_named(r.raw_frame, (cue_start, cue_end, cue_class, -1, -1, "none", "none", False, "", False))
     return None
 
 
-cdef object _read_frame(Reader r, _Words words, Py_ssize_t cue_start, Py_ssize_t cue_end):
+cdef object _read_frame(Reader r, _Words words, Py_ssize_t cue_start, Py_ssize_t cue_end, str cue, tuple entry):
+    # The reference's windows ``left`` and ``right`` as index ranges of ``toks``: left[k] is
+    # toks[lo + k], right[k] is toks[rs + k]; "i >= 0" in the reference reads "i >= lo" here.
     cdef str sentence = words.sentence
-    cdef str cue = sentence[cue_start:cue_end].lower()
-    cdef Py_ssize_t i
-    cdef bint negated, passive
-    cue_class, side, lemma = r.cue_classes.get(cue, ("speech", "left", cue))
-    cdef list left = words.before(cue_start, r.window)
-    cdef list right = words.after(cue_end, r.window)
-    if left and (_text(left[-1]).endswith(_POSSESSIVE) or _low(left[-1]) in _NOUN_DETERMINERS):
+    cdef list toks = words.tokens
+    cdef Py_ssize_t i, hi = words.end_before(cue_start), rs = words.start_after(cue_end)
+    cdef Py_ssize_t lo = max(0, hi - r.window), re = min(len(toks), rs + r.window)
+    cdef bint negated, passive, has_left = hi > lo, has_right = re > rs
+    cue_class, side, lemma = entry
+    if has_left and (_text(toks[hi - 1]).endswith(_POSSESSIVE) or _low(toks[hi - 1]) in _NOUN_DETERMINERS):
         return None
-    if cue in r.noun_like and (right and _low(right[0]) in r.after_noun or left and Py_UNICODE_ISDIGIT(_text(left[-1])[0])):
+    if cue in r.noun_like and (has_right and _low(toks[rs]) in r.after_noun
+                               or has_left and Py_UNICODE_ISDIGIT(_text(toks[hi - 1])[0])):
         return None
-    if cue in r.post_modifiers and right and _low(right[0]) in _POST_MODIFIER_NEXT:
+    if cue in r.post_modifiers and has_right and _low(toks[rs]) in _POST_MODIFIER_NEXT:
         return None
     if side == "right":
-        phrase = _phrase_right(r, right, 0)
-        return _frame(r, sentence, cue_start, cue_end, cue_class, phrase, "right", False)
-    i = len(left) - 1
+        phrase = _phrase_right(r, toks, rs, re, rs)
+        return _frame(r, sentence, cue_start, cue_end, cue, cue_class, phrase, "right", False)
+    i = hi - 1
     negated = False
     passive = False
-    while i >= 0 and _low(left[i]) in r.skip:
-        word = _low(left[i])
+    while i >= lo and _low(toks[i]) in r.skip:
+        word = _low(toks[i])
         negated = negated or word in r.negations
-        passive = passive or (word in r.passive and i == len(left) - 1 or word in _BEEN)
+        passive = passive or (word in r.passive and i == hi - 1 or word in _BEEN)
         i -= 1
-    if i >= 1 and _low(left[i]) == "to" and _low(left[i - 1]) in r.control:
-        negated = negated or _low(left[i - 1]) in r.negations
+    if i >= lo + 1 and _low(toks[i]) == "to" and _low(toks[i - 1]) in r.control:
+        negated = negated or _low(toks[i - 1]) in r.negations
         i -= 2
-        while i >= 0 and _low(left[i]) in r.skip:
+        while i >= lo and _low(toks[i]) in r.skip:
             i -= 1
     if passive and cue in r.participles:
-        if right and _low(right[0]) == "by":
-            phrase = _phrase_right(r, right, 1)
-            return _frame(r, sentence, cue_start, cue_end, cue_class, phrase, "right", negated)
+        if has_right and _low(toks[rs]) == "by":
+            phrase = _phrase_right(r, toks, rs + 1, re, rs)
+            return _frame(r, sentence, cue_start, cue_end, cue, cue_class, phrase, "right", negated)
         if cue_class in r.agentless_ok or lemma in r.agentless_lemmas:
             return provenance_named(r.raw_frame, (cue_start, cue_end, cue_class, -1, -1, "none", "none", negated, "", False))
         return None
     if cue_class == "statement":
-        while i >= 0 and _text(left[i]) == ",":
+        while i >= lo and _text(toks[i]) == ",":
             i -= 1
     if cue_class == "access":
-        while i >= 0 and _text(left[i]) == ",":
+        while i >= lo and _text(toks[i]) == ",":
             i -= 1
-        return _frame(r, sentence, cue_start, cue_end, cue_class, _phrase_left(r, left, i, 0), "left", negated)
-    if i < 0 or _text(left[i]) in _LEFT_STOPS:
-        if i >= 0 and _text(left[i]) == ",":
-            inserted = _insertion(r, left, i)
+        return _frame(r, sentence, cue_start, cue_end, cue, cue_class, _phrase_left(r, toks, i, lo, lo), "left", negated)
+    if i < lo or _text(toks[i]) in _LEFT_STOPS:
+        if i >= lo and _text(toks[i]) == ",":
+            inserted = _insertion(r, toks, i, lo)
             if inserted is not None:
-                return _frame(r, sentence, cue_start, cue_end, cue_class, inserted, "left", negated)
-        after = _phrase_right(r, right, 0) if cue_class != "statement" else None
-        return _frame(r, sentence, cue_start, cue_end, cue_class, after, "right", negated)
-    return _frame(r, sentence, cue_start, cue_end, cue_class, _phrase_left(r, left, i, 0), "left", negated)
+                return _frame(r, sentence, cue_start, cue_end, cue, cue_class, inserted, "left", negated)
+        after = _phrase_right(r, toks, rs, re, rs) if cue_class != "statement" else None
+        return _frame(r, sentence, cue_start, cue_end, cue, cue_class, after, "right", negated)
+    return _frame(r, sentence, cue_start, cue_end, cue, cue_class, _phrase_left(r, toks, i, lo, lo), "left", negated)
 
 
-cdef object _shared_subject(Reader r, _Words words, Py_ssize_t cue_start, Py_ssize_t cue_end, list earlier):
+cdef object _shared_subject(Reader r, _Words words, Py_ssize_t cue_start, Py_ssize_t cue_end, str cue, tuple entry,
+                            list earlier):
     cdef str sentence = words.sentence
-    cdef str cue = sentence[cue_start:cue_end].lower()
     cdef str before = sentence[max(0, cue_start - 12) : cue_start].rstrip()
     cdef bint joined = before.endswith(",") or before.endswith((" and", " but")) or before.endswith(("\u2014", "\u2013"))
+    cdef Py_ssize_t hi, lo
     if not joined or not (cue.endswith("ing") or before.endswith((" and", " but"))):
         return None
-    cue_class = r.cue_classes.get(cue, ("speech", "left", cue))[0]
+    cue_class = entry[0]
     if earlier:
         last = earlier[-1]
         return last._replace(cue_start=cue_start, cue_end=cue_end, cue_class=cue_class, side="left", negated=False)
     cdef list subject
     if words.starts and words.starts[0] < cue_start:
-        subject = _phrase_right(r, words.before(cue_start, r.window)[: r.max_phrase], 0)
+        hi = words.end_before(cue_start)
+        lo = max(0, hi - r.window)
+        subject = _phrase_right(r, words.tokens, lo, min(hi, lo + r.max_phrase), lo)
     else:
         subject = []
     if not (subject and _start(subject[0]) == _start(words.tokens[0])):
         subject = []
-    return _frame(r, sentence, cue_start, cue_end, cue_class, subject, "left", False)
+    return _frame(r, sentence, cue_start, cue_end, cue, cue_class, subject, "left", False)
 
 
-cdef object _insertion(Reader r, list left, Py_ssize_t comma):
+cdef object _insertion(Reader r, list toks, Py_ssize_t comma, Py_ssize_t base):
     cdef Py_ssize_t j = comma - 1
-    while j >= 0 and comma - j <= 28 and _text(left[j]) not in _INSERTION_STOPS:
+    while j >= base and comma - j <= 28 and _text(toks[j]) not in _INSERTION_STOPS:
         j -= 1
-    if j < 0 or _text(left[j]) != ",":
+    if j < base or _text(toks[j]) != ",":
         return None
-    cdef list inner = _phrase_left(r, left, comma - 1, j + 1)
-    cdef list before = _phrase_left(r, left, j - 1, 0)
-    if inner and _is_name(r, inner) and _start(inner[0]) == _start(left[j + 1]):
+    cdef list inner = _phrase_left(r, toks, comma - 1, j + 1, base)
+    cdef list before = _phrase_left(r, toks, j - 1, base, base)
+    if inner and _is_name(r, inner) and _start(inner[0]) == _start(toks[j + 1]):
         return inner
     if before and _head(r, before) is not None:
         return before
@@ -237,7 +265,8 @@ cdef bint _allowed(Reader r, object tok):
     return low in r.phrase_words or Py_UNICODE_ISDIGIT(text[0]) or "-" in low or low.endswith(_POSSESSIVE)
 
 
-cdef list _phrase_left(Reader r, list toks, Py_ssize_t end, Py_ssize_t floor):
+cdef list _phrase_left(Reader r, list toks, Py_ssize_t end, Py_ssize_t floor, Py_ssize_t base):
+    """``base``: where the window starts (the reference's index 0), which ``_opens_phrase`` looks no further back than."""
     cdef Py_ssize_t start, inner
     while end >= floor and _text(toks[end]) == ")":
         end = _skip_parenthesis(toks, end, floor)
@@ -248,7 +277,7 @@ cdef list _phrase_left(Reader r, list toks, Py_ssize_t end, Py_ssize_t floor):
     if _low(toks[end]) in r.pronouns:
         return [toks[end]]
     if not _allowed(r, toks[end]) and not (_unknown_word(toks[end]) and (
-        end - 1 >= floor and _opens_phrase(r, toks, end - 1)
+        end - 1 >= floor and _opens_phrase(r, toks, end - 1, base)
         or _text(toks[end]).endswith("s") and (end == floor or _first_upper(_text(toks[end - 1])))
     )):
         return []
@@ -263,15 +292,16 @@ cdef list _phrase_left(Reader r, list toks, Py_ssize_t end, Py_ssize_t floor):
             continue
         if _low(tok) in r.pronouns:
             break
-        if _allowed(r, tok) or (_unknown_word(tok) and start - 2 >= floor and _opens_phrase(r, toks, start - 2)):
+        if _allowed(r, tok) or (_unknown_word(tok) and start - 2 >= floor and _opens_phrase(r, toks, start - 2, base)):
             start -= 1
             continue
         break
     return _trim(r, toks[start : end + 1])
 
 
-cdef list _phrase_right(Reader r, list toks, Py_ssize_t start):
-    cdef Py_ssize_t end, n = len(toks), k
+cdef list _phrase_right(Reader r, list toks, Py_ssize_t start, Py_ssize_t n, Py_ssize_t base):
+    """Tokens ``start`` to ``n`` (the window's end) at most; ``base`` as in :func:`_phrase_left`."""
+    cdef Py_ssize_t end, k
     cdef bint ahead
     if start >= n:
         return []
@@ -285,7 +315,7 @@ cdef list _phrase_right(Reader r, list toks, Py_ssize_t start):
         if _allowed(r, tok) or _text(tok) == "(" or _text(tok) == ")":
             end += 1
             continue
-        if _unknown_word(tok) and _low(tok) not in r.cue_classes and end > start and _opens_phrase(r, toks, end - 1):
+        if _unknown_word(tok) and _low(tok) not in r.cue_classes and end > start and _opens_phrase(r, toks, end - 1, base):
             ahead = False
             for k in range(end + 1, min(end + 3, n)):
                 if _low(toks[k]) in r.lexical or _first_upper(_text(toks[k])):
@@ -310,13 +340,13 @@ cdef inline bint _unknown_word(object tok):
     return text.isalpha() and text.islower()
 
 
-cdef bint _opens_phrase(Reader r, list toks, Py_ssize_t i):
+cdef bint _opens_phrase(Reader r, list toks, Py_ssize_t i, Py_ssize_t base):
     cdef str low = _low(toks[i])
     if low in r.definite or low in r.single or low in r.modifiers or low in r.prepositions or low in r.numbers:
         return True
     if low.endswith(_POSSESSIVE):
         return True
-    return _unknown_word(toks[i]) and i >= 1 and (_low(toks[i - 1]) in r.determiners or _low(toks[i - 1]) in r.modifiers)
+    return _unknown_word(toks[i]) and i >= base + 1 and (_low(toks[i - 1]) in r.determiners or _low(toks[i - 1]) in r.modifiers)
 
 
 cdef list _trim(Reader r, list phrase):
@@ -388,7 +418,8 @@ cdef bint _is_name(Reader r, list phrase):
     return head is not None and _first_upper(_text(head)) and _low(head) not in r.lexical
 
 
-cdef object _frame(Reader r, str sentence, Py_ssize_t cue_start, Py_ssize_t cue_end, cue_class, list phrase, side, bint negated):
+cdef object _frame(Reader r, str sentence, Py_ssize_t cue_start, Py_ssize_t cue_end, str cue, cue_class, list phrase, side,
+                   bint negated):
     if not phrase:
         return None
     head = _head(r, phrase)
@@ -399,7 +430,6 @@ cdef object _frame(Reader r, str sentence, Py_ssize_t cue_start, Py_ssize_t cue_
         kind = "document"
     if kind is None:
         return None
-    cdef str cue = sentence[cue_start:cue_end].lower()
     if cue_class == "showing" and kind not in _SHOWN_KINDS:
         return None
     if side == "left" and cue in r.lexical and kind in _RECORD_KINDS:

@@ -44,14 +44,20 @@ cdef inline bint _feature_mark(Py_UCS4 c) noexcept:
             or c == u'\u00bb' or c == u'?' or c == u'!' or c == u':' or c == u',')
 
 
-cdef inline Py_ssize_t _word_end(str text, Py_ssize_t i, Py_ssize_t n, bint attribution) noexcept:
+cdef inline Py_UCS4 _at(int kind, const void* data, Py_ssize_t i) noexcept:
+    """Character ``i`` of a string given by its kind and data (read once per string, not per character)."""
+    return PyUnicode_READ(kind, data, i)
+
+
+cdef inline Py_ssize_t _word_end(int kind, const void* data, Py_ssize_t i, Py_ssize_t n, bint attribution) noexcept:
     """End of the word token starting at ``i``: ``\\w+(?:[joiner]\\w+)*``, greedy."""
     i += 1
-    while i < n and _word(text[i]):
+    while i < n and _word(_at(kind, data, i)):
         i += 1
-    while i + 1 < n and (_attribution_joiner(text[i]) if attribution else _feature_joiner(text[i])) and _word(text[i + 1]):
+    while i + 1 < n and (_attribution_joiner(_at(kind, data, i)) if attribution else _feature_joiner(_at(kind, data, i))) \
+            and _word(_at(kind, data, i + 1)):
         i += 2
-        while i < n and _word(text[i]):
+        while i < n and _word(_at(kind, data, i)):
             i += 1
     return i
 
@@ -65,10 +71,12 @@ def attribution_tokens(str sentence, object tok_type):
     cdef list tokens = [], starts = []
     cdef str text, low
     cdef Py_UCS4 c
+    cdef int kind = PyUnicode_KIND(sentence)
+    cdef const void* data = PyUnicode_DATA(sentence)
     while i < n:
-        c = sentence[i]
+        c = _at(kind, data, i)
         if _word(c):
-            end = _word_end(sentence, i, n, True)
+            end = _word_end(kind, data, i, n, True)
         elif Py_UNICODE_ISSPACE(c):
             i += 1
             continue
@@ -77,7 +85,7 @@ def attribution_tokens(str sentence, object tok_type):
         text = sentence[i:end]
         start = i
         starts.append(start)
-        low = text if _ascii_lower(sentence, i, end) else text.lower()  # lower already: no copy
+        low = text if _ascii_lower(kind, data, i, end) else text.lower()  # lower already: no copy
         if plain:
             tokens.append(provenance_settle((text, start, end, low)))
         else:
@@ -86,12 +94,12 @@ def attribution_tokens(str sentence, object tok_type):
     return tokens, starts
 
 
-cdef inline bint _ascii_lower(str text, Py_ssize_t start, Py_ssize_t end) noexcept:
-    """Whether ``text[start:end]`` is ASCII without a capital, so that lower-casing leaves it as it is."""
+cdef inline bint _ascii_lower(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Whether characters ``start:end`` are ASCII without a capital, so that lower-casing leaves them as they are."""
     cdef Py_UCS4 c
     cdef Py_ssize_t i
     for i in range(start, end):
-        c = text[i]
+        c = _at(kind, data, i)
         if c >= 128 or (u'A' <= c <= u'Z'):
             return False
     return True
@@ -119,11 +127,11 @@ def lexicon_hits(tuple labels, list spans, list sentences, list starts, object h
     return [provenance_settle(tuple(hits)) if hits else () for hits in found]
 
 
-cdef inline Py_ssize_t _feature_token_end(str sentence, Py_ssize_t i, Py_ssize_t n) noexcept:
+cdef inline Py_ssize_t _feature_token_end(int kind, const void* data, Py_ssize_t i, Py_ssize_t n) noexcept:
     """End of the ``features._TOKEN`` token starting at ``i``, or -1 where none starts there."""
-    cdef Py_UCS4 c = sentence[i]
+    cdef Py_UCS4 c = _at(kind, data, i)
     if _word(c):
-        return _word_end(sentence, i, n, False)
+        return _word_end(kind, data, i, n, False)
     if _feature_mark(c):
         return i + 1
     return -1
@@ -132,8 +140,10 @@ cdef inline Py_ssize_t _feature_token_end(str sentence, Py_ssize_t i, Py_ssize_t
 def feature_token_span(str sentence, Py_ssize_t first, Py_ssize_t last):
     """(start of token ``first``, end of token ``last``) of ``features._TOKEN.finditer(sentence)``."""
     cdef Py_ssize_t n = len(sentence), i = 0, end, index = 0, start = -1
+    cdef int kind = PyUnicode_KIND(sentence)
+    cdef const void* data = PyUnicode_DATA(sentence)
     while i < n:
-        end = _feature_token_end(sentence, i, n)
+        end = _feature_token_end(kind, data, i, n)
         if end < 0:
             i += 1
             continue
@@ -183,17 +193,20 @@ cdef class TokenIndex:
         where_array = np.empty(total, dtype=np.int64)  # a sentence has fewer tokens than characters
         first_array = np.empty(len(sentences) + 1, dtype=np.int64)
         cdef int64_t[::1] where = where_array, first = first_array
+        cdef int kind
+        cdef const void* data
         for s in range(len(sentences)):
             sentence = sentences[s]
+            kind, data = PyUnicode_KIND(sentence), PyUnicode_DATA(sentence)
             first[s] = count
             n = len(sentence)
             i = 0
             while i < n:
-                end = _feature_token_end(sentence, i, n)
+                end = _feature_token_end(kind, data, i, n)
                 if end < 0:
                     i += 1
                     continue
-                where[count] = self._row(sentence, i, end)
+                where[count] = self._row(sentence, kind, data, i, end)
                 count += 1
                 i = end
         first[len(sentences)] = count
@@ -203,14 +216,13 @@ cdef class TokenIndex:
         """The tokens of rows ``row`` onwards, in row order."""
         return self.texts[row:]
 
-    cdef int64_t _row(self, str sentence, Py_ssize_t start, Py_ssize_t end) except -1:
-        """The row of ``sentence[start:end]``, added as a new row when not seen before."""
+    cdef int64_t _row(self, str sentence, int kind, const void* data, Py_ssize_t start, Py_ssize_t end) except -1:
+        """The row of ``sentence[start:end]`` (read through ``kind`` and ``data``), added as a new row when
+        not seen before."""
         cdef uint64_t code = 14695981039346656037ULL  # FNV-1a over the code points
         cdef Py_ssize_t i, slot, row
-        cdef int kind = PyUnicode_KIND(sentence)
-        cdef const void* data = PyUnicode_DATA(sentence)
         for i in range(start, end):
-            code = (code ^ <uint64_t>PyUnicode_READ(kind, data, i)) * 1099511628211ULL
+            code = (code ^ <uint64_t>_at(kind, data, i)) * 1099511628211ULL
         code |= 1  # 0 marks an empty slot
         slot = <Py_ssize_t>(code & <uint64_t>self.mask)
         while self.hashes[slot] != 0:
@@ -731,12 +743,12 @@ cdef object _function_words = None  # the last word set seen, and its words as c
 cdef list _function_codes = []
 
 
-cdef inline uint64_t _ascii_code(str text, Py_ssize_t start, Py_ssize_t end) noexcept:
-    """``text[start:end]`` lower-cased, eight bits a letter (ASCII letters only, at most eight)."""
+cdef inline uint64_t _ascii_code(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Characters ``start:end`` lower-cased, eight bits a letter (ASCII letters only, at most eight)."""
     cdef uint64_t code = 0, c
     cdef Py_ssize_t i
     for i in range(start, end):
-        c = <uint64_t>text[i]
+        c = <uint64_t>_at(kind, data, i)
         if 65 <= c <= 90:  # A-Z
             c += 32
         code = (code << 8) | c
@@ -747,7 +759,7 @@ cdef list _codes_of(frozenset function_words):
     """The codes of the words made of at most eight ASCII letters (no other can match a run)."""
     global _function_words, _function_codes
     if function_words is not _function_words:
-        _function_codes = sorted({_ascii_code(word, 0, len(word)) for word in function_words
+        _function_codes = sorted({_ascii_code(PyUnicode_KIND(word), PyUnicode_DATA(word), 0, len(word)) for word in function_words
                                   if 0 < len(word) <= 8 and word.isascii() and word.isalpha() and word.islower()})
         _function_words = function_words
     return _function_codes
@@ -758,7 +770,7 @@ def english_share(str sample, frozenset function_words, Py_ssize_t longest):
     longer than ``longest``), over the whitespace-separated words of ``sample``. A run is compared as
     a number made of its lower-cased letters, so no string is made per word (a word set that cannot be
     coded so is looked up as strings)."""
-    cdef Py_ssize_t n = len(sample), i = 0, j, k, words = 0, english = 0, n_codes = 0
+    cdef Py_ssize_t n = len(sample), i, k, words = 0, english = 0, n_codes = 0
     cdef bint in_word = False
     cdef Py_UCS4 c
     cdef uint64_t code
@@ -769,31 +781,31 @@ def english_share(str sample, frozenset function_words, Py_ssize_t longest):
         n_codes = len(known)
         for k in range(n_codes):
             codes[k] = known[k]
-    for i in range(n):  # words as str.split() counts them
-        if Py_UNICODE_ISSPACE(sample[i]):
-            in_word = False
-        elif not in_word:
-            in_word = True
-            words += 1
-    i = 0
-    while i < n:  # runs of [A-Za-z], as the regex finds them
-        c = sample[i]
-        if not ((u'a' <= c <= u'z') or (u'A' <= c <= u'Z')):
-            i += 1
-            continue
-        j = i + 1
-        while j < n and ((u'a' <= sample[j] <= u'z') or (u'A' <= sample[j] <= u'Z')):
-            j += 1
-        if j - i <= longest:
-            if not coded:
-                english += sample[i:j].lower() in function_words
-            else:
-                code = _ascii_code(sample, i, j)
-                for k in range(n_codes):
-                    if codes[k] == code:
-                        english += 1
-                        break
-        i = j
+    cdef int kind = PyUnicode_KIND(sample)
+    cdef const void* data = PyUnicode_DATA(sample)
+    cdef Py_ssize_t run = -1  # where the current run of [A-Za-z] started, -1: none
+    for i in range(n + 1):  # one pass: words as str.split() counts them, runs of [A-Za-z] as the regex finds them
+        c = _at(kind, data, i) if i < n else u' '
+        if (u'a' <= c <= u'z') or (u'A' <= c <= u'Z'):
+            if run < 0:
+                run = i
+        elif run >= 0:
+            if i - run <= longest:
+                if not coded:
+                    english += sample[run:i].lower() in function_words
+                else:
+                    code = _ascii_code(kind, data, run, i)
+                    for k in range(n_codes):
+                        if codes[k] == code:
+                            english += 1
+                            break
+            run = -1
+        if i < n:
+            if Py_UNICODE_ISSPACE(c):
+                in_word = False
+            elif not in_word:
+                in_word = True
+                words += 1
     return english / <double>words if words else 0.0
 
 
