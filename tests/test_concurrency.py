@@ -98,3 +98,32 @@ def test_no_leaked_semaphores_or_pool_errors() -> None:
                             timeout=300, check=True)
     assert output.stdout.strip() == "125"
     assert "leaked" not in output.stderr and "KeyError" not in output.stderr and "Traceback" not in output.stderr
+
+
+def test_batches_fill_one_featuriser_chunk_without_a_sliver(
+    fixture_articles: list[FixtureArticle], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """score_many (and each worker's batch) cuts a stream into runs that fit one featuriser chunk: an
+    article that would overflow starts the next run. Runs of 256 + a few sentences had cost a second
+    pass through the featuriser's fixed costs for the few (3.98 against 4.17 MB/s)."""
+    from provenance import pipeline
+
+    sizes: list[int] = []
+    scored = pipeline.Scorer._scored_parts
+
+    def recording(self: pipeline.Scorer, batch: list[tuple[str, tuple[object, ...]]]) -> list[object]:
+        sizes.append(sum(len(sentences) for _, sentences in batch))
+        return scored(self, batch)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline.Scorer, "_scored_parts", recording)
+    texts = [a.text for a in fixture_articles] * 20
+    one_by_one = [provenance.score(t) for t in texts[:40]]
+    sizes.clear()
+    assert list(provenance.score_many(texts))[:40] == one_by_one
+    assert max(sizes) <= pipeline.BATCH_SENTENCES and sum(sizes) == sum(len(pipeline.segment(t)) for t in texts)
+    assert min(sizes[:-1]) > pipeline.BATCH_SENTENCES // 2  # full runs, not slivers
+    sizes.clear()
+    runs = list(pipeline._chunked([(t, pipeline.segment(t)) for t in texts]))
+    assert [len(run) for run in runs] and all(sum(len(s) for _, s in run) <= pipeline.BATCH_SENTENCES for run in runs)
+    long_article = " ".join(f"Sentence {n} is here." for n in range(600))
+    assert [len(run) for run in pipeline._chunked([(t, pipeline.segment(t)) for t in (texts[0], long_article, texts[1])])] == [1, 1, 1]

@@ -17,7 +17,20 @@ cdef extern from "Python.h":
     Py_ssize_t PyUnicode_GET_LENGTH(object text)
 from libc.math cimport sqrt
 from libc.stdint cimport int64_t, uint64_t
-from libc.stdlib cimport qsort
+
+cdef extern from *:
+    """
+    #if defined(__GNUC__) || defined(__clang__)
+    static inline int provenance_lowest_bit(unsigned long long bits) { return __builtin_ctzll(bits); }
+    #else
+    static inline int provenance_lowest_bit(unsigned long long bits) {
+        int n = 0;
+        while (!(bits & 1)) { bits >>= 1; n++; }
+        return n;
+    }
+    #endif
+    """
+    int _lowest_bit "provenance_lowest_bit"(uint64_t bits) noexcept nogil
 
 import numpy as np
 
@@ -561,24 +574,6 @@ def structural_entries(list hits, object frame_features, const int64_t[:] kinds,
     return kept_array[:distinct] // n_columns, kept_array[:distinct] % n_columns, kept_values_array[:distinct]
 
 
-cdef int _ascending(const void* a, const void* b) noexcept nogil:
-    cdef int64_t x = (<const int64_t*>a)[0], y = (<const int64_t*>b)[0]
-    return (x > y) - (x < y)
-
-
-cdef inline void _insertion_sort(int64_t* values, Py_ssize_t n) noexcept nogil:
-    """Ascending, in place: faster than ``qsort``'s calls through a pointer on a sentence's few dozen."""
-    cdef Py_ssize_t i, j
-    cdef int64_t value
-    for i in range(1, n):
-        value = values[i]
-        j = i - 1
-        while j >= 0 and values[j] > value:
-            values[j + 1] = values[j]
-            j -= 1
-        values[j + 1] = value
-
-
 def tfidf_rows(list families, const int64_t[::1] first_token, const int64_t[::1] structural_rows,
                const int64_t[::1] structural_columns, const double[::1] structural_values, const double[::1] idf):
     """``features.tfidf_matrix`` over ``columns._word_entries``: (indptr, indices, data) of the chunk.
@@ -588,55 +583,57 @@ def tfidf_rows(list families, const int64_t[::1] first_token, const int64_t[::1]
     operation for operation and in the same order: counts are logged by numpy itself, each row's sum of
     squares runs in column order as ``bincount`` adds, and the module is built without contracting a
     multiply and an add into one instruction (``setup.py``), so every value is bit-identical.
+
+    A row's distinct columns come out in order without a sort: each is counted in a per-column array
+    and marked in a bitmap over the columns, which is then read a 64-bit word at a time.
     """
-    cdef Py_ssize_t n_rows = first_token.shape[0] - 1, n_families = len(families)
-    cdef Py_ssize_t r, t, f, start, stop, j, k, m, capacity = 0, distinct = 0, s, out
-    cdef const int64_t[:] columns
+    cdef Py_ssize_t n_rows = first_token.shape[0] - 1, n_families = len(families), n_columns = idf.shape[0]
+    cdef Py_ssize_t r, t, f, j, m, capacity = 0, distinct = 0, s, out, stop, word, low_word, high_word
+    cdef int64_t column
+    cdef uint64_t bits
+    if n_families > 16:
+        raise ValueError(f"{n_families} word-feature families; the compiled pass takes at most 16")
+    cdef const int64_t* family_columns[16]
+    cdef Py_ssize_t family_length[16]
+    cdef const int64_t[::1] view
+    held = []  # keeps each family's buffer alive while its pointer is read
     for f in range(n_families):
-        capacity += (<object>families[f]).shape[0]
-    entries_array = np.empty(capacity, dtype=np.int64)
-    row_end_array = np.zeros(n_rows + 1, dtype=np.int64)  # entries of rows < r end at row_end[r]
-    cdef int64_t[::1] entries = entries_array, row_end = row_end_array
-    # Each row's known word columns, family by family: first counted per row, then placed.
-    for f in range(n_families):
-        columns = families[f]
-        for r in range(n_rows):
-            stop = min(first_token[r + 1], columns.shape[0])
-            for t in range(first_token[r], stop):
-                if columns[t] >= 0:
-                    row_end[r + 1] += 1
-    for r in range(n_rows):
-        row_end[r + 1] += row_end[r]
-    fill_array = row_end_array[:-1].copy()
-    cdef int64_t[::1] fill = fill_array
-    for f in range(n_families):
-        columns = families[f]
-        for r in range(n_rows):
-            stop = min(first_token[r + 1], columns.shape[0])
-            for t in range(first_token[r], stop):
-                if columns[t] >= 0:
-                    entries[fill[r]] = columns[t]
-                    fill[r] += 1
-    # Sorted distinct columns of each row with their counts (np.unique over row * n_columns + column).
+        array = np.ascontiguousarray(families[f], dtype=np.int64)
+        held.append(array)
+        view = array
+        family_length[f] = view.shape[0]
+        family_columns[f] = &view[0] if view.shape[0] else NULL
+        capacity += view.shape[0]
+    marks_array = np.zeros((n_columns + 63) >> 6, dtype=np.uint64)
+    seen_array = np.zeros(n_columns, dtype=np.int64)
+    cdef uint64_t[::1] marks = marks_array
+    cdef int64_t[::1] seen = seen_array
     keys_array = np.empty(capacity, dtype=np.int64)
     counts_array = np.empty(capacity, dtype=np.int64)
     distinct_end_array = np.zeros(n_rows + 1, dtype=np.int64)
     cdef int64_t[::1] keys = keys_array, counts = counts_array, distinct_end = distinct_end_array
     for r in range(n_rows):
-        start, stop = row_end[r], row_end[r + 1]
-        if stop - start > 64:
-            qsort(&entries[start], stop - start, sizeof(int64_t), _ascending)
-        else:
-            _insertion_sort(&entries[start], stop - start)
-        j = start
-        while j < stop:
-            k = j + 1
-            while k < stop and entries[k] == entries[j]:
-                k += 1
-            keys[distinct] = entries[j]
-            counts[distinct] = k - j
-            distinct += 1
-            j = k
+        low_word, high_word = marks.shape[0], -1
+        for f in range(n_families):
+            stop = min(first_token[r + 1], family_length[f])
+            for t in range(first_token[r], stop):
+                column = family_columns[f][t]
+                if column >= 0:
+                    seen[column] += 1
+                    word = column >> 6
+                    marks[word] |= (<uint64_t>1) << (column & 63)
+                    low_word = min(low_word, word)
+                    high_word = max(high_word, word)
+        for word in range(low_word, high_word + 1):
+            bits = marks[word]
+            while bits:
+                column = (word << 6) + _lowest_bit(bits)
+                bits &= bits - 1
+                keys[distinct] = column
+                counts[distinct] = seen[column]
+                seen[column] = 0
+                distinct += 1
+            marks[word] = 0
         distinct_end[r + 1] = distinct
     cdef const double[::1] logs = np.log(counts_array[:distinct])
     values_array = np.empty(distinct, dtype=np.float64)

@@ -32,7 +32,8 @@ from provenance.segment import Sentence, segment
 #: time and memory grow linearly with length.
 DEFAULT_MAX_CHARS: Final = 1_000_000
 _BATCH_SIZE: Final = 32
-#: ``score_many`` scores a batch once it holds this many sentences (one featuriser chunk) ...
+#: ``score_many`` scores a batch once it holds this many sentences (one featuriser chunk: an article
+#: that would take it past this starts the next batch, so no batch ends in a sliver of a chunk) ...
 BATCH_SENTENCES: Final = CHUNK_SENTENCES
 #: ... or this many articles, so that a stream of empty texts still moves.
 BATCH_ARTICLES: Final = 64
@@ -118,8 +119,11 @@ class Scorer:
             except ProvenanceError:
                 yield from self._score_segmented(batch)
                 raise
+            if batch and _overflows(n_sentences, sentences):
+                yield from self._score_segmented(batch)
+                batch, n_sentences = [], 0
             batch.append((text, sentences))
-            n_sentences += len(batch[-1][1])
+            n_sentences += len(sentences)
             if n_sentences >= BATCH_SENTENCES or len(batch) >= BATCH_ARTICLES:
                 yield from self._score_segmented(batch)
                 batch, n_sentences = [], 0
@@ -150,6 +154,27 @@ class Scorer:
                 part = self.rules.apply(article, part)
             parts.append(_Parts(sentences, article_frames, part, model.version, language))
         return parts
+
+
+def _overflows(n_sentences: int, sentences: tuple[Sentence, ...]) -> bool:
+    """Whether an article would take a batch of ``n_sentences`` past one featuriser chunk: it then
+    starts the next batch, so that no batch ends in a sliver of a chunk (a second pass through the
+    featuriser's fixed costs for a few sentences)."""
+    return n_sentences + len(sentences) > BATCH_SENTENCES
+
+
+def _chunked(segmented: list[tuple[str, tuple[Sentence, ...]]]) -> Iterator[list[tuple[str, tuple[Sentence, ...]]]]:
+    """``segmented`` in runs of articles that fill a featuriser chunk, cut as ``score_many`` cuts a stream."""
+    run: list[tuple[str, tuple[Sentence, ...]]] = []
+    n_sentences = 0
+    for article in segmented:
+        if run and _overflows(n_sentences, article[1]):
+            yield run
+            run, n_sentences = [], 0
+        run.append(article)
+        n_sentences += len(article[1])
+    if run:
+        yield run
 
 
 class _Parts(NamedTuple):
@@ -408,8 +433,13 @@ def _score_batch(texts: list[str], model: Model | None, max_chars: int, rules: H
         for text in texts:  # as score_many checks and cuts them, then one featuriser pass for the batch
             segmented.append((text, scorer._sentences(text)))
     except Exception as error:  # noqa: BLE001 - sent back and raised in the caller, after these results
-        return _Outcome(scorer._scored_parts(segmented), _picklable(error))
-    return _Outcome(scorer._scored_parts(segmented), None)
+        return _Outcome(_parts_of(scorer, segmented), _picklable(error))
+    return _Outcome(_parts_of(scorer, segmented), None)
+
+
+def _parts_of(scorer: Scorer, segmented: list[tuple[str, tuple[Sentence, ...]]]) -> list[_Parts]:
+    """The parts of each article of a worker's batch, scored a featuriser chunk at a time."""
+    return [part for run in _chunked(segmented) for part in scorer._scored_parts(run)]
 
 
 def _picklable(error: Exception) -> Exception:
