@@ -1,4 +1,5 @@
-"""RE2 scans called through the compiled matcher equal the binding's own ``finditer``, offsets and all."""
+"""RE2 scans called through the compiled matcher equal the binding's own ``finditer``, offsets and all,
+on the compiled path (one pass mapping bytes to characters) and in pure Python."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re2
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from provenance import scan
+from provenance import scan, speedups
 from provenance.cues import CueMatch, Lexicon, compile_phrases
 
 PATTERNS = [r"\bsaid\b", r"x*", r"(?:a|ab)", r"\b", r"é+", r"$", r"\b(?:according to|a senior official)\b"]
@@ -26,8 +27,10 @@ def _reference(pattern: str, text: str) -> list[tuple[int, int]]:
 def test_spans_equal_finditer(text: str) -> None:
     """Empty matches (``x*``, ``\\b``, ``$``) included: the advance rule after one is the binding's."""
     compiled = [re2.compile(pattern) for pattern in PATTERNS]
-    found = scan.find_spans(compiled, text)
-    assert found == [_reference(pattern, text) for pattern in PATTERNS]
+    expected = [_reference(pattern, text) for pattern in PATTERNS]
+    assert scan.find_spans(compiled, text) == expected  # the compiled scan, where the extension is built
+    with speedups.pure_python():
+        assert scan.find_spans(compiled, text) == expected
 
 
 def test_a_binding_without_the_compiled_matcher_falls_back_to_finditer() -> None:
@@ -49,6 +52,8 @@ def test_a_lexicon_pattern_that_matches_nothing_reads_non_ascii_text() -> None:
     """Regression: an empty match stepped one byte into "\u00e9", and mapping that offset back to
     characters raised UnicodeDecodeError. A model's lexicon is input; empty matches are never cues."""
     lexicon = Lexicon((("vague_attribution", compile_phrases(["x*"])), ("unverified_claim", compile_phrases(["unconfirmed"]))))
-    assert lexicon.find_many(["Caf\u00e9 r\u00e9sum\u00e9, unconfirmed.", "\u00e9"]) == [
-        [CueMatch("unverified_claim", 13, 24)], []
-    ]
+    for path in (speedups.compiled, speedups.pure_python) if speedups.extension_built() else (speedups.pure_python,):
+        with path():
+            assert lexicon.find_many(["Caf\u00e9 r\u00e9sum\u00e9, unconfirmed.", "\u00e9"]) == [
+                [CueMatch("unverified_claim", 13, 24)], []
+            ]

@@ -68,6 +68,9 @@ def structural_entries(
     window: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
 def english_share(sample: str, function_words: frozenset[str], longest: int) -> float: ...
+def character_spans(
+    match: Callable[..., list[tuple[int, int]]], anchor: Any, data: bytes, ascii: bool
+) -> list[tuple[int, int]]: ...
 def article_risk(
     probabilities: np.ndarray, labels: list[Sequence[str]], label_index: dict[str, int], flag_columns: tuple[int, ...],
     positive: int, on_record_weight: float, neutral_weight: float, prior: float,

@@ -839,3 +839,41 @@ def article_risk(const double[:, :] probabilities, list labels, dict label_index
     credit = _column_sum(terms, 1)
     neutral = _column_sum(terms, 2)
     return min(1.0, max(0.0, total_weak / (total_weak + on_record_weight * credit + neutral_weight * neutral + prior)))
+
+
+cdef inline Py_ssize_t _characters_in(const unsigned char* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """How many characters UTF-8 bytes ``start:end`` hold: the bytes that do not continue a character."""
+    cdef Py_ssize_t i, n = 0
+    for i in range(start, end):
+        n += (data[i] & 0xC0) != 0x80
+    return n
+
+
+def character_spans(object match, object anchor, bytes data, bint ascii):
+    """``scan._spans`` followed by ``scan._to_characters``: the spans of every match of one compiled RE2
+    matcher in the UTF-8 ``data``, in characters. Matches come in order, so one cursor walks the bytes
+    once; ``ascii`` (bytes are characters) skips it."""
+    cdef Py_ssize_t end = len(data), position = 0, byte_at = 0, character_at = 0, start, stop, first
+    cdef const unsigned char* raw = data
+    cdef list spans = []
+    while True:
+        span = match(anchor, data, position, end)[0]
+        start, stop = span
+        if start < 0:
+            return spans
+        if ascii:
+            spans.append(span)
+        else:
+            character_at += _characters_in(raw, byte_at, start)
+            first = character_at
+            character_at += _characters_in(raw, start, stop)
+            byte_at = stop
+            spans.append((first, character_at))
+        if position == end:
+            return spans
+        if stop != position:
+            position = stop
+        else:  # after an empty match, on by one character (not one byte, which would land inside one)
+            position += 1
+            while position < end and raw[position] & 0xC0 == 0x80:
+                position += 1

@@ -95,6 +95,10 @@ class Native(Protocol):
 
     def english_share(self, sample: str, function_words: frozenset[str], longest: int, /) -> float: ...
 
+    def character_spans(
+        self, match: Callable[..., list[tuple[int, int]]], anchor: Any, data: bytes, ascii: bool, /,
+    ) -> list[tuple[int, int]]: ...
+
     def article_risk(
         self, probabilities: np.ndarray, labels: list[Sequence[str]], label_index: dict[str, int],
         flag_columns: tuple[int, ...], positive: int, on_record_weight: float, neutral_weight: float, prior: float, /,
