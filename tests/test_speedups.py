@@ -312,26 +312,39 @@ def test_log_odds_are_bit_identical_to_numpy() -> None:
 
 
 @needs_extension
-def test_cue_candidates_rank_identically() -> None:
-    """The compiled ranking against the reference's sort, with tied, negative and unjudged weights, each
-    path with verdicts of its own (the tables cache them)."""
-    import numpy as np
-
+def test_cue_candidates_and_weights_are_identical() -> None:
+    """The compiled pass over each flagged row's entries against the reference's sort, mask and
+    ``np.add.at``: tied, negative and unjudged weights, lexicon and frame-kind columns, rows flagged
+    for several labels; each path with verdicts of its own (the tables cache them)."""
     from provenance import classify
     from provenance.columns import ColumnTables
+    from provenance.features import Matrix
 
     chance = np.random.default_rng(8)
-    for n_pairs, n_entries in ((1, 0), (3, 40), (50, 3000)):
-        pair = np.sort(chance.integers(0, n_pairs, n_entries)).astype(np.int64)
-        column = chance.integers(0, len(MODEL.vocabulary), n_entries).astype(np.int64)
-        weight = np.round(chance.normal(0.0, 1.0, n_entries), 1)  # rounded: many ties
-        entries = classify._PairEntries(pair, column, weight)
+    tables = ColumnTables(MODEL, default_lexicon().word_classes)
+    special = np.array([*MODEL.lexicon_columns, *np.flatnonzero(tables.frame_kinds >= 0)[:40]], dtype=np.int64)
+    special = special[special >= 0]
+    for n_rows, per_row in ((1, 0), (3, 40), (60, 50)):
+        lengths = chance.integers(0, per_row + 1, n_rows)
+        indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        indices = np.concatenate([
+            np.sort(chance.choice(np.concatenate([special, chance.integers(0, len(MODEL.vocabulary), 80)]), n,
+                                  replace=False)) for n in lengths
+        ] or [np.zeros(0)]).astype(np.int64)
+        matrix = Matrix(indptr, indices, np.ones(len(indices)))
+        contributions = np.round(chance.normal(0.0, 1.0, (len(indices), len(LABELS))), 1)  # rounded: many ties
+        pairs = sorted({(int(chance.integers(0, n_rows)), int(chance.integers(0, len(LABELS)))) for _ in range(2 * n_rows)})
+        rows, ks = [r for r, _ in pairs], [k for _, k in pairs]
         found = []
         for path in (speedups.compiled, speedups.pure_python):
             tables = ColumnTables(MODEL, default_lexicon().word_classes)
             with path():
-                found.append((classify._ranked_candidates(entries, n_pairs, tables), tables.cue_verdicts.tolist()))
+                candidates, lexicon_weights, kind_weights = classify._pair_weights(
+                    matrix, contributions, rows, ks, MODEL, tables)
+            found.append((candidates, lexicon_weights, kind_weights.tolist(), tables.cue_verdicts.tolist()))
         assert found[0] == found[1]
+        assert any(found[0][1]) or n_rows < 60  # lexicon columns were drawn and weighed
+        assert any(any(row) for row in found[0][2]) or n_rows < 60  # so were frame kinds
 
 
 @needs_extension

@@ -24,6 +24,8 @@ class Chooser:
         self, n_sentences: int, rows: list[int], ks: list[int], chosen: list[list[Any]], /,
     ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]: ...
 
-def ranked_candidates(
-    pair: Any, column: Any, weight: Any, cue_ok: Any, judge: Callable[[int], bool], n_pairs: int, keep: int,
-) -> list[list[tuple[int, float]]]: ...
+def weigh_pairs(
+    indptr: np.ndarray, indices: np.ndarray, contributions: np.ndarray, rows: list[int], ks: list[int],
+    cue_ok: np.ndarray, judge: Callable[[int], bool], frame_kinds: np.ndarray, lexicon_columns: np.ndarray,
+    n_kinds: int, keep: int, /,
+) -> tuple[list[list[tuple[int, float]]], list[float], np.ndarray]: ...

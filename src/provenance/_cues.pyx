@@ -8,6 +8,8 @@ Sorting is the reference's stable sort, written as an insertion (each list holds
 
 from cpython.unicode cimport Py_UNICODE_ISALNUM
 from libc.stdint cimport int8_t, int64_t
+
+import numpy as np
 from provenance._tuples cimport provenance_named, provenance_settle
 
 
@@ -201,32 +203,45 @@ cdef class Chooser:
         return _by_start(chosen)
 
 
-def ranked_candidates(const int64_t[::1] pair, const int64_t[::1] column, const double[::1] weight, int8_t[::1] cue_ok,
-                      judge, Py_ssize_t n_pairs, Py_ssize_t keep):
-    """``classify._ranked_candidates``: per pair, up to ``keep`` (column, weight) that add to its label
-    and may be shown, strongest first, ties in stored order. ``cue_ok`` is the tables' per-column
-    verdict (-1: not judged yet), filled in through ``judge(column)`` as the reference fills it."""
-    cdef list found = [[] for _ in range(n_pairs)]
-    cdef list ranked
-    cdef Py_ssize_t i, j, p
+def weigh_pairs(const int64_t[::1] indptr, const int64_t[::1] indices, const double[:, :] contributions,
+                list rows, list ks, int8_t[::1] cue_ok, judge, const int64_t[::1] frame_kinds,
+                const int64_t[::1] lexicon_columns, Py_ssize_t n_kinds, Py_ssize_t keep):
+    """``classify._pair_weights`` in one pass over each flagged row's stored entries: per pair, up to
+    ``keep`` (column, weight) that add to its label and may be shown, strongest first with ties in
+    stored order (``_ranked_candidates``); what its label's lexicon column adds (``_lexicon_weights``);
+    and what the frame features of each source kind add, summed in stored order as ``np.add.at`` sums
+    (``_kind_weights``). ``cue_ok`` is the tables' per-column verdict (-1: not judged yet), filled in
+    through ``judge(column)`` as the reference fills it."""
+    cdef Py_ssize_t n_pairs = len(rows), p, e, j, r, k, kind
+    cdef list found = [[] for _ in range(n_pairs)], lexicon_weights = [], ranked
     cdef int64_t c
-    cdef double w
-    for i in range(pair.shape[0]):
-        w = weight[i]
-        if not w > 0:
-            continue
-        c = column[i]
-        if cue_ok[c] < 0:
-            cue_ok[c] = 1 if judge(c) else 0
-        if cue_ok[c] <= 0:
-            continue
-        p = pair[i]
+    cdef double w, lexicon_weight
+    kinds_array = np.zeros((n_pairs, n_kinds), dtype=np.float64)
+    cdef double[:, ::1] kinds = kinds_array
+    for p in range(n_pairs):
+        r, k = rows[p], ks[p]
         ranked = <list>found[p]
-        j = len(ranked)
-        while j > 0 and <double>(<tuple>ranked[j - 1])[1] < w:  # after every earlier one at least as strong
-            j -= 1
-        if j < keep:
-            ranked.insert(j, (c, weight[i]))
-            if len(ranked) > keep:
-                ranked.pop()
-    return found
+        lexicon_weight = 0.0
+        for e in range(indptr[r], indptr[r + 1]):
+            c = indices[e]
+            w = contributions[e, k]
+            if c == lexicon_columns[k]:
+                lexicon_weight = w
+            kind = frame_kinds[c]
+            if kind >= 0:
+                kinds[p, kind] += w
+            if not w > 0:
+                continue
+            if cue_ok[c] < 0:
+                cue_ok[c] = 1 if judge(c) else 0
+            if cue_ok[c] <= 0:
+                continue
+            j = len(ranked)
+            while j > 0 and <double>(<tuple>ranked[j - 1])[1] < w:  # after every earlier one at least as strong
+                j -= 1
+            if j < keep:
+                ranked.insert(j, (c, w))
+                if len(ranked) > keep:
+                    ranked.pop()
+        lexicon_weights.append(lexicon_weight)
+    return found, lexicon_weights, kinds_array

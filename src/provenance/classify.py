@@ -221,10 +221,7 @@ def select_cues(
     The n-gram candidates of all pairs are ranked at once (one lexsort); only the few at the top of
     each pair are then checked one by one for words and overlaps.
     """
-    entries = _PairEntries.of(featured.matrix, contributions, rows, ks)
-    candidates = _ranked_candidates(entries, len(rows), tables)
-    lexicon_weights = _lexicon_weights(entries, len(rows), ks, model)
-    kind_weights = _kind_weights(entries, len(rows), tables)
+    candidates, lexicon_weights, kind_weights = _pair_weights(featured.matrix, contributions, rows, ks, model, tables)
     spans = _Spans(featured, tables)
     compiled = speedups.cue_chooser(_CHOICE_CONSTANTS)
     if compiled is not None:  # the loop below, compiled
@@ -237,6 +234,23 @@ def select_cues(
         )
         for i, k, weight, found, weights in zip(rows, ks, lexicon_weights, candidates, kind_weights.tolist())
     ]
+
+
+def _pair_weights(
+    matrix: Matrix, contributions: np.ndarray, rows: list[int], ks: list[int], model: Model, tables: ColumnTables
+) -> tuple[list[list[tuple[int, float]]], list[float], np.ndarray]:
+    """Per flagged pair: its candidate n-grams, what its lexicon column adds, and what each source kind's
+    frame features add (see the three functions below)."""
+    compiled = speedups.native_cues()
+    if compiled is not None:  # the three in one pass over each flagged row's entries
+        return compiled.weigh_pairs(
+            matrix.indptr, matrix.indices, contributions, rows, ks, tables.cue_verdicts,
+            lambda column: can_cue(tables.names[column]), tables.frame_kinds,
+            np.asarray(model.lexicon_columns, dtype=np.int64), len(SOURCE_KINDS), 2 * MAX_CUES_PER_LABEL,
+        )
+    entries = _PairEntries.of(matrix, contributions, rows, ks)
+    return (_ranked_candidates(entries, len(rows), tables), _lexicon_weights(entries, len(rows), ks, model),
+            _kind_weights(entries, len(rows), tables))
 
 
 class _PairEntries(NamedTuple):
@@ -307,10 +321,6 @@ def _frame_span(frame: Frame) -> tuple[int, int]:
 def _ranked_candidates(entries: _PairEntries, n_pairs: int, tables: ColumnTables) -> list[list[tuple[int, float]]]:
     """Per pair, up to ``2 * MAX_CUES_PER_LABEL`` (column, weight) that may explain it, strongest first
     (ties in stored order): entries that add to the label's log-odds and hold showable words."""
-    compiled = speedups.cue_ranker()
-    if compiled is not None:  # one pass keeping each pair's few strongest, instead of a sort of all
-        return compiled(entries.pair, entries.column, entries.weight, tables.cue_verdicts,
-                        lambda column: can_cue(tables.names[column]), n_pairs, 2 * MAX_CUES_PER_LABEL)
     positive = entries.weight > 0
     pair, column, weight = entries.pair[positive], entries.column[positive], entries.weight[positive]
     showable = tables.cue_columns(column, can_cue)

@@ -41,6 +41,17 @@ class TokenIndex(Protocol):
         """The tokens of rows ``row`` onwards."""
 
 
+class NativeCues(Protocol):
+    """What ``_cues`` provides besides the Chooser."""
+
+    def weigh_pairs(
+        self, indptr: np.ndarray, indices: np.ndarray, contributions: np.ndarray, rows: list[int], ks: list[int],
+        cue_ok: np.ndarray, judge: Callable[[int], bool], frame_kinds: np.ndarray, lexicon_columns: np.ndarray,
+        n_kinds: int, keep: int, /,
+    ) -> tuple[list[list[tuple[int, float]]], list[float], np.ndarray]:
+        """``classify._pair_weights``."""
+
+
 class CueChooser(Protocol):
     """The compiled loops of ``classify`` (``_cues.Chooser``), with the cue-choice constants it holds."""
 
@@ -198,12 +209,10 @@ def result_builder(types: tuple[Any, ...]) -> ResultBuilder | None:
     return build
 
 
-def cue_ranker() -> Callable[..., list[list[tuple[int, float]]]] | None:
-    """The compiled ``classify._ranked_candidates`` (None: run the pure-Python one)."""
-    if _cues is None:
-        return None
-    rank: Callable[..., list[list[tuple[int, float]]]] = _cues.ranked_candidates
-    return rank
+def native_cues() -> NativeCues | None:
+    """The compiled module of cue weighing (``_cues``); None: run the pure-Python functions."""
+    cues: NativeCues | None = _cues
+    return cues
 
 
 def speedups_enabled() -> bool:
