@@ -124,7 +124,7 @@ cdef inline tuple _cue_entry(Reader r, str cue):
 
 
 def read_frames(Reader r, sentences, list starts, list matches):
-    """Frames of each sentence (before ``_drop_redundant``), as ``find_many``'s loop finds them."""
+    """Frames of each sentence, as ``find_many``'s loop finds them and ``_drop_redundant`` keeps them."""
     cdef list found = [[] for _ in sentences]
     cdef Py_ssize_t i = 0, start, end, offset, tokenised = -1, n_starts = len(starts)
     cdef _Words words = None
@@ -146,7 +146,15 @@ def read_frames(Reader r, sentences, list starts, list matches):
                 frame = _shared_subject(r, words, start - offset, end - offset, cue, entry, found[i])
         if frame is not None:
             (<list>found[i]).append(frame)
-    return found
+    return [_drop_redundant(frames) for frames in found]
+
+
+cdef list _drop_redundant(list frames):
+    """``attribution._drop_redundant``: "in a statement" adds nothing beside a verb frame of the same sentence."""
+    if len(frames) < 2:
+        return frames
+    cdef list verbs = [f for f in frames if f[2] != "statement"]
+    return verbs if verbs else frames
 
 
 cdef object _sourceless(Reader r, str sentence, Py_ssize_t cue_start, Py_ssize_t cue_end, tuple entry):

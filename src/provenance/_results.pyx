@@ -135,12 +135,18 @@ cdef class Builder:
         return _untracked(mapping)
 
     def article(self, str text, sentences, frames, list labels, const double[:, :] probabilities, list cues,
-                dict counts, risk, str level, str version, language, bint supported):
+                risk, str level, str version, language, bint supported):
         """The ``ArticleScore`` that ``_article_score`` validates, built directly; ``probabilities`` is
         the (sentences, labels) array, read a row at a time (no list of lists held for the article)."""
         cdef list rows = []
         cdef Py_ssize_t n, start, base, k
         cdef _Slots slots = self.slots
+        counts = provenance_new_dict(self.frozen_dict, _NO_ARGS)  # every label, in order, then counted
+        for label in self.labels:
+            PyDict_SetItem(counts, label, 0)
+        for sentence_labels in labels:
+            for label in sentence_labels:
+                PyDict_SetItem(counts, label, <object>counts[label] + 1)
         for n in range(len(sentences)):
             sentence = sentences[n]
             start = sentence[1]
@@ -157,7 +163,7 @@ cdef class Builder:
                 "attributions": self._attributions(text, sentences, start, frames[n]) if frames[n] else (),
             }, _SENTENCE_FIELDS, slots))
         return _model(self.article_type, {
-            "risk": risk, "level": level, "counts": _untracked(self.frozen_dict(counts)), "sentences": _untracked(tuple(rows)),
+            "risk": risk, "level": level, "counts": _untracked(counts), "sentences": _untracked(tuple(rows)),
             "model_version": version, "language": language, "supported": supported,
         }, _ARTICLE_FIELDS, slots)
 

@@ -407,22 +407,24 @@ cdef inline bint _word_or_dot(Py_UCS4 c) noexcept:
 
 cdef bint _ends_sentence(str text, Py_ssize_t mark, Py_ssize_t cut, Py_ssize_t block_end, tuple words) except -1:
     """``segment._ends_sentence``; ``words`` is (never break, titles, ambiguous, openers)."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef const void* data = PyUnicode_DATA(text)
     cdef Py_ssize_t n = len(text), limit = min(block_end, cut + 40), k = cut, end, start, m
     cdef Py_UCS4 first
-    while k < limit and Py_UNICODE_ISSPACE(text[k]):  # following = text[cut:limit].lstrip()
+    while k < limit and Py_UNICODE_ISSPACE(_at(kind, data, k)):  # following = text[cut:limit].lstrip()
         k += 1
     if k >= limit:
         return True
-    first = text[k]
+    first = _at(kind, data, k)
     if Py_UNICODE_ISLOWER(first) or first == u',' or first == u';' or first == u':':
         return False
-    if text[mark] != u'.' or (mark + 1 < n and text[mark + 1] == u'.'):
+    if _at(kind, data, mark) != u'.' or (mark + 1 < n and _at(kind, data, mark + 1) == u'.'):
         return True
     # _WORD_BEFORE.search(text, max(0, mark - 12), mark): "[\w.]{1,12}$", where "$" also matches
     # before a newline that ends the searched stretch; the leftmost start wins.
-    end = mark - 1 if mark > 0 and text[mark - 1] == u'\n' else mark
+    end = mark - 1 if mark > 0 and _at(kind, data, mark - 1) == u'\n' else mark
     start = end
-    while start > max(0, mark - 12) and _word_or_dot(text[start - 1]):
+    while start > max(0, mark - 12) and _word_or_dot(_at(kind, data, start - 1)):
         start -= 1
     if start == end:
         return True
@@ -430,13 +432,13 @@ cdef bint _ends_sentence(str text, Py_ssize_t mark, Py_ssize_t cut, Py_ssize_t b
     if word in <frozenset>words[0]:
         return False
     m = k  # _WORD_AFTER.match(following): "\w{1,12}"
-    while m < limit and m - k < 12 and _word(text[m]):
+    while m < limit and m - k < 12 and _word(_at(kind, data, m)):
         m += 1
     next_is_opener = m > k and text[k:m].lower() in <frozenset>words[3]
     if word in <frozenset>words[1]:
         return False
     if len(word) == 1 and word.isalpha():
-        return next_is_opener and Py_UNICODE_ISLOWER(text[mark - 1])
+        return next_is_opener and Py_UNICODE_ISLOWER(_at(kind, data, mark - 1))
     if word in <frozenset>words[2] or "." in word:
         return next_is_opener
     return True
@@ -449,19 +451,21 @@ def sentences(str text, Py_ssize_t max_sentence_chars, object sentence_type, obj
     in. ``sentence_end_words`` is (never break, titles, ambiguous, openers), from ``segment``."""
     cdef list blocks = [], out = []
     cdef Py_ssize_t n = len(text), i = 0, j, k, start = 0, breaks, block_start, block_end, piece_start
+    cdef int kind = PyUnicode_KIND(text)
+    cdef const void* data = PyUnicode_DATA(text)
     cdef Py_UCS4 c
     while i < n:  # blocks: cut at blank lines and at line breaks that end a line
-        if not _line_break(text[i]):
+        if not _line_break(_at(kind, data, i)):
             i += 1
             continue
         j = i + 1
-        while j < n and (_line_break(text[j]) or text[j] == u' ' or text[j] == u'\t'):
+        while j < n and (_line_break(_at(kind, data, j)) or _at(kind, data, j) == u' ' or _at(kind, data, j) == u'\t'):
             j += 1
         breaks = 0  # line breaks in the run, CR LF counted once (segment._is_blank_line)
         k = i
         while k < j:
-            c = text[k]
-            if c == u'\r' and k + 1 < j and text[k + 1] == u'\n':
+            c = _at(kind, data, k)
+            if c == u'\r' and k + 1 < j and _at(kind, data, k + 1) == u'\n':
                 k += 1
             if c != u' ' and c != u'\t':
                 breaks += 1
@@ -475,22 +479,22 @@ def sentences(str text, Py_ssize_t max_sentence_chars, object sentence_type, obj
         piece_start = block_start
         i = block_start
         while i < block_end:
-            c = text[i]
+            c = _at(kind, data, i)
             if _cjk_mark(c):
                 j = i + 1
-                while j < block_end and _cjk_mark(text[j]):
+                while j < block_end and _cjk_mark(_at(kind, data, j)):
                     j += 1
-                while j < block_end and _cjk_closer(text[j]):
+                while j < block_end and _cjk_closer(_at(kind, data, j)):
                     j += 1
             elif c == u'\u0964' or c == u'\u0965':
                 j = i + 1
-            elif _latin_mark(c) and (i == 0 or not _latin_mark(text[i - 1])):
+            elif _latin_mark(c) and (i == 0 or not _latin_mark(_at(kind, data, i - 1))):
                 j = i + 1
-                while j < block_end and _latin_mark(text[j]):
+                while j < block_end and _latin_mark(_at(kind, data, j)):
                     j += 1
-                while j < block_end and _latin_closer(text[j]):
+                while j < block_end and _latin_closer(_at(kind, data, j)):
                     j += 1
-                if j < block_end and not Py_UNICODE_ISSPACE(text[j]):
+                if j < block_end and not Py_UNICODE_ISSPACE(_at(kind, data, j)):
                     i += 1
                     continue
                 if not _ends_sentence(text, i, j, block_end, sentence_end_words):
@@ -507,9 +511,11 @@ def sentences(str text, Py_ssize_t max_sentence_chars, object sentence_type, obj
 
 cdef _add(list out, str text, Py_ssize_t start, Py_ssize_t end, Py_ssize_t limit, object sentence_type, object cap_length):
     """One piece, trimmed of whitespace; an over-long one cut by the reference's ``_cap_length``."""
-    while start < end and Py_UNICODE_ISSPACE(text[start]):
+    cdef int kind = PyUnicode_KIND(text)
+    cdef const void* data = PyUnicode_DATA(text)
+    while start < end and Py_UNICODE_ISSPACE(_at(kind, data, start)):
         start += 1
-    while end > start and Py_UNICODE_ISSPACE(text[end - 1]):
+    while end > start and Py_UNICODE_ISSPACE(_at(kind, data, end - 1)):
         end -= 1
     if 0 < end - start <= limit:
         out.append(provenance_named(sentence_type, (text[start:end], start, end)))

@@ -225,7 +225,7 @@ class AttributionLexicon:
         matches = find_spans([self.scanner], "\n".join(sentences))[0]
         compiled = speedups.frame_reader(self)
         if compiled is not None:  # the loop below, compiled
-            return [_drop_redundant(frames) for frames in compiled(sentences, starts, matches)]
+            return compiled(sentences, starts, matches)
         tokenised: tuple[int, _Words] | None = None  # matches come in text order: one sentence's tokens kept
         for start, end in matches:
             i = bisect_right(starts, start) - 1

@@ -14,7 +14,6 @@ to weigh ("radar", "Kursk") explains nothing and is never shown; a flag left wit
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import islice
 from typing import Final, NamedTuple
@@ -66,9 +65,8 @@ class CueSpan(NamedTuple):
     weight: float
 
 
-@dataclass(frozen=True)
-class Predictions:
-    """What the model says about a run of sentences."""
+class Predictions(NamedTuple):
+    """What the model says about a run of sentences (a NamedTuple: one is made per article scored)."""
 
     probabilities: np.ndarray  # (n_sentences, n_labels), calibrated
     labels: list[tuple[LabelId, ...]]

@@ -266,17 +266,17 @@ def _article_score(
     """The result model, validated in one pass (pydantic-core does it several times faster than
     building each nested model in Python), or built directly by the compiled builder from the same
     values. Text the model cannot read gets no rating at all."""
+    risk = article_risk(predictions.probabilities, predictions.labels)
+    level = risk_level(risk) if language.supported else "unsupported"
+    build = speedups.result_builder(_RESULT_TYPES)
+    if build is not None:  # counts the labels itself
+        built: ArticleScore = build(text, sentences, frames, predictions.labels, predictions.probabilities,
+                                    predictions.cues, risk, level, version, language.code, language.supported)
+        return built
     counts: dict[LabelId, int] = {label: 0 for label in LABELS}
     for labels in predictions.labels:
         for label in labels:
             counts[label] += 1
-    risk = article_risk(predictions.probabilities, predictions.labels)
-    level = risk_level(risk) if language.supported else "unsupported"
-    build = speedups.result_builder(_RESULT_TYPES)
-    if build is not None:
-        built: ArticleScore = build(text, sentences, frames, predictions.labels, predictions.probabilities,
-                                    predictions.cues, counts, risk, level, version, language.code, language.supported)
-        return built
     probabilities = predictions.probabilities.tolist()
     rows = [
         _sentence_row(text, sentence.text, sentence.start, sentence.end, labels, sentence_probabilities, cues)

@@ -69,7 +69,7 @@ class CueChooser(Protocol):
               ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         """The loop of ``classify.labels_and_cues``: each sentence's labels and cues."""
 
-#: (text, sentences, frames, labels, probabilities, cues, counts, risk, level, version, language, supported)
+#: (text, sentences, frames, labels, probabilities, cues, risk, level, version, language, supported)
 #: -> the ArticleScore; the arguments of ``pipeline._article_score``'s validation, as values.
 ResultBuilder = Callable[..., Any]
 
