@@ -610,25 +610,37 @@ cdef bint _same_noun(str a, str b):
 
 
 cdef tuple _THIRDS = ("start", "middle", "end")
+# (kind, cue class, side, third, negated, follow-up) -> that frame's feature strings: a few hundred
+# combinations at most, each formatted once per process instead of once per frame.
+cdef dict _FEATURES_OF = {}
 
 
 def frame_features_many(frames_of, sentences):
     """``[tuple(attribution.frame_features(frames, len(sentence))) for ...]`` for every sentence of a chunk."""
     cdef list out = [], features
     cdef Py_ssize_t n, length
+    cdef tuple key
     for n in range(len(frames_of)):
         length = len(sentences[n])
         features = []
         for frame in frames_of[n]:
             raw = frame[0]
-            kind = frame[1]
-            cue_class = raw[2]
-            position = _THIRDS[min(2, 3 * raw[0] // max(1, length))]
-            features += [f"f:k={kind}", f"f:c={cue_class}", f"f:k={kind}&c={cue_class}", f"f:k={kind}&side={raw[6]}",
-                         f"f:k={kind}&pos={position}"]
-            if raw[7]:
-                features.append(f"f:neg&k={kind}")
-            if frame[2] is not None or raw[5] == "pronoun":
-                features.append(f"f:followup&k={kind}")
+            key = (frame[1], raw[2], raw[6], min(2, 3 * <Py_ssize_t>raw[0] // max(1, length)), raw[7],
+                   frame[2] is not None or raw[5] == "pronoun")
+            cached = _FEATURES_OF.get(key)
+            if cached is None:
+                cached = _FEATURES_OF[key] = _frame_features(key[0], key[1], key[2], key[3], key[4], key[5])
+            features.extend(<tuple>cached)
         out.append(provenance_settle(tuple(features)) if features else ())
     return out
+
+
+cdef tuple _frame_features(kind, cue_class, side, Py_ssize_t third, negated, bint followup):
+    """The feature strings of one frame, as ``attribution.frame_features`` writes them."""
+    cdef list features = [f"f:k={kind}", f"f:c={cue_class}", f"f:k={kind}&c={cue_class}", f"f:k={kind}&side={side}",
+                          f"f:k={kind}&pos={_THIRDS[third]}"]
+    if negated:
+        features.append(f"f:neg&k={kind}")
+    if followup:
+        features.append(f"f:followup&k={kind}")
+    return tuple(features)

@@ -19,6 +19,9 @@ def lexicon_hits(
     labels: tuple[str, ...], spans: list[list[tuple[int, int]]], sentences: list[str], starts: list[int], hit_type: type[_T]
 ) -> list[tuple[_T, ...]]: ...
 def feature_token_span(sentence: str, first: int, last: int) -> tuple[int, int]: ...
+def cue_span(
+    columns: np.ndarray, first: int, stop: int, width: int, column: int, wordy: np.ndarray, sentence: str
+) -> tuple[int, int] | None: ...
 def tfidf_rows(
     families: list[np.ndarray],
     first_token: np.ndarray,

@@ -150,6 +150,27 @@ cdef inline Py_ssize_t _feature_token_end(int kind, const void* data, Py_ssize_t
     return -1
 
 
+def cue_span(const int64_t[:] columns, Py_ssize_t first, Py_ssize_t stop, Py_ssize_t width, int64_t column,
+             const int64_t[:] wordy, str sentence):
+    """``classify._Spans.of`` past the family lookup: the first token of the sentence (chunk tokens
+    ``first:stop``) where ``column``'s feature starts, its ``width`` tokens less the ones without a
+    letter or digit at either edge, as a character span of ``sentence`` (None when no word is left)."""
+    cdef Py_ssize_t t, start = -1, left = 0, right = width - 1
+    for t in range(first, min(stop - width + 1, columns.shape[0])):
+        if columns[t] == column:
+            start = t
+            break
+    if start < 0:
+        raise ValueError(f"column {column} is not in the sentence")
+    while left <= right and not wordy[start + left]:
+        left += 1
+    while right >= left and not wordy[start + right]:
+        right -= 1
+    if left > right:
+        return None
+    return feature_token_span(sentence, start + left - first, start + right - first)
+
+
 def feature_token_span(str sentence, Py_ssize_t first, Py_ssize_t last):
     """(start of token ``first``, end of token ``last``) of ``features._TOKEN.finditer(sentence)``."""
     cdef Py_ssize_t n = len(sentence), i = 0, end, index = 0, start = -1

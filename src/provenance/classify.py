@@ -404,6 +404,10 @@ class _Spans:
         (None when no word is left): a cue shown to an editor is words, not the comma before them."""
         family, width = self._tables.family(column)
         first, stop = self._first_token[sentence], self._first_token[sentence + 1]
+        native = speedups.native()
+        if native is not None:  # the lines below in one compiled call
+            return native.cue_span(self._featured.families[family], first, stop, width, column, self._featured.wordy,
+                                   self._featured.sentences[sentence])
         # Only this sentence's part of the chunk-wide arrays is read (a few dozen tokens).
         start = first + self._featured.families[family][first : stop - width + 1].tolist().index(column)
         wordy = self._featured.wordy[start : start + width].tolist()
@@ -416,9 +420,6 @@ class _Spans:
             return None
         low, high = start + left, start + right
         text = self._featured.sentences[sentence]
-        native = speedups.native()
-        if native is not None:
-            return native.feature_token_span(text, low - first, high - first)
         # Only two tokens' offsets are needed: the regex skips to them in C, building no list.
         matches = _TOKEN.finditer(text)
         opening = next(islice(matches, low - first, None))

@@ -88,6 +88,10 @@ class Native(Protocol):
 
     def feature_token_span(self, sentence: str, first: int, last: int, /) -> tuple[int, int]: ...
 
+    def cue_span(
+        self, columns: np.ndarray, first: int, stop: int, width: int, column: int, wordy: np.ndarray, sentence: str, /,
+    ) -> tuple[int, int] | None: ...
+
     def tfidf_rows(
         self, families: list[np.ndarray], first_token: np.ndarray, structural_rows: np.ndarray,
         structural_columns: np.ndarray, structural_values: np.ndarray, idf: np.ndarray, /,
