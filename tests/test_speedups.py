@@ -270,6 +270,27 @@ def test_twenty_thousand_sourcing_sentences_read_identically() -> None:
 
 
 @needs_extension
+def test_a_reader_whose_interned_tokens_start_afresh_reads_identically() -> None:
+    """The compiled reader interns each distinct token's strings, up to a limit past which it starts
+    afresh; words already read keep theirs. With a limit of 8 it starts afresh inside most sentences."""
+    from provenance import _frames
+    from provenance.scan import find_spans
+
+    chance = random.Random(5)
+    sentences = [" ".join(chance.choice(GLUE + _lexicon_words()) for _ in range(chance.randint(1, 30)))
+                 for _ in range(2_000)]
+    lexicon = default_lexicon()
+    starts = [0]
+    for sentence in sentences[:-1]:
+        starts.append(starts[-1] + len(sentence) + 1)
+    matches = find_spans([lexicon.scanner], "\n".join(sentences))[0]
+    small = _frames.read_frames(_frames.Reader(lexicon, interned_limit=8), sentences, starts, matches)
+    with speedups.pure_python():
+        reference = lexicon.find_many(sentences)
+    assert sum(map(len, reference)) > 1_000 and small == reference
+
+
+@needs_extension
 def test_ngram_hash_tables_hold_every_key_once_with_its_leftmost_column() -> None:
     """The compiled n-gram lookup probes a hash table where the reference binary-searches sorted keys:
     the table must hold every key, a repeated key with the column a leftmost search finds."""

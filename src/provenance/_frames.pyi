@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from provenance.attribution import AttributionLexicon, Frame, RawFrame
 
 class Reader:
-    def __init__(self, lex: AttributionLexicon) -> None: ...
+    def __init__(self, lex: AttributionLexicon, interned_limit: int = ...) -> None: ...
 
 def read_frames(
     r: Reader, sentences: Sequence[str], starts: list[int], matches: list[tuple[int, int]]

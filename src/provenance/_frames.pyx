@@ -1,34 +1,20 @@
-# cython: language_level=3
+# cython: language_level=3, boundscheck=False, wraparound=False
 """Compiled reading of attribution frames: the per-cue loop of ``AttributionLexicon.find_many``.
 
-A line-for-line port of the reading functions in ``attribution.py`` (``_sourceless`` to
-``_has_outlet``), which stay the definition: ``tests/test_speedups.py`` holds the two equal frame for
-frame. The port keeps the reference's structure and names so that a change there is easy to mirror
-here; what makes it faster is C calls between the functions, typed indices and tuple access without
-attribute lookups, not a different algorithm.
+A port of the reading functions in ``attribution.py`` (``_sourceless`` to ``_has_outlet``), which stay
+the definition: ``tests/test_speedups.py`` holds the two equal frame for frame. The port keeps the
+reference's functions, names and order of tests, so that a change there is easy to mirror here. What
+it changes is representation: a token is its index in its sentence (text, lower-cased text and offsets
+are read from the sentence's ``_Words``), a window or a phrase is a range of indices, and a token's
+strings are interned, so that reading a sentence makes no object per token.
 """
 
-from cpython.tuple cimport PyTuple_GET_ITEM
+from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISDIGIT, Py_UNICODE_ISSPACE, Py_UNICODE_ISUPPER
+from libc.stdint cimport uint64_t
+from libc.stdlib cimport calloc, free, malloc
+
+from provenance._chars cimport PyUnicode_DATA, PyUnicode_KIND, _at, _word, _word_end
 from provenance._tuples cimport provenance_named, provenance_settle
-from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISDIGIT, Py_UNICODE_ISUPPER
-
-from provenance._speedups import attribution_tokens
-
-# Fields of a token: an attribution._Tok's, as a plain tuple.
-cdef inline str _text(object tok):
-    return <str><object>PyTuple_GET_ITEM(tok, 0)
-
-
-cdef inline Py_ssize_t _start(object tok):
-    return <object>PyTuple_GET_ITEM(tok, 1)
-
-
-cdef inline Py_ssize_t _end(object tok):
-    return <object>PyTuple_GET_ITEM(tok, 2)
-
-
-cdef inline str _low(object tok):
-    return <str><object>PyTuple_GET_ITEM(tok, 3)
 
 
 cdef inline bint _first_upper(str text):
@@ -51,7 +37,7 @@ cdef frozenset _BEEN = frozenset({"been", "being"})
 cdef class Reader:
     """One attribution lexicon's word lists and the reference module's constants, held in C fields."""
 
-    cdef object raw_frame, tok_type, writer_search
+    cdef object raw_frame, writer_search
     cdef dict cue_classes, pronouns
     cdef object lexical, phrase_words, modifiers, outlet_first_words, outlets, outlet_heads, org_heads
     cdef object participles, documents, public_records, secrecy, public_modifiers, institutions
@@ -61,11 +47,13 @@ cdef class Reader:
     cdef object after_noun, spokespeople, agentless_ok, agentless_lemmas
     cdef tuple role_endings
     cdef Py_ssize_t window, max_phrase
+    cdef _Interned interned
 
-    def __init__(self, lex):
+    def __init__(self, lex, Py_ssize_t interned_limit=1 << 16):
+        """``interned_limit``: distinct token strings kept for reuse (65,536 by default: a few MB)."""
         from provenance import attribution as a  # imported here: attribution imports this module's loader
 
-        self.raw_frame, self.tok_type, self.writer_search = a.RawFrame, tuple, lex.writer_pattern.search
+        self.raw_frame, self.writer_search = a.RawFrame, lex.writer_pattern.search
         self.cue_classes, self.pronouns = lex.cue_classes, lex.pronouns
         self.lexical, self.phrase_words, self.modifiers = lex.lexical, lex.phrase_words, lex.modifiers
         self.outlet_first_words, self.outlets, self.outlet_heads = lex.outlet_first_words, lex.outlets, lex.outlet_heads
@@ -80,25 +68,173 @@ cdef class Reader:
         self.representatives, self.noun_like, self.after_noun = a._REPRESENTATIVES, a._NOUN_LIKE, a._AFTER_NOUN
         self.spokespeople, self.agentless_ok, self.agentless_lemmas = a._SPOKESPEOPLE, a._AGENTLESS_OK, a._AGENTLESS_LEMMAS
         self.role_endings, self.window, self.max_phrase = a._ROLE_ENDINGS, a._WINDOW_WORDS, a._MAX_PHRASE
+        self.interned = _Interned(interned_limit)
+
+
+cdef class _Interned:
+    """Each distinct token's text and lower-cased text, made once: a token already seen is found from
+    its characters (a hash of its code points, then one comparison), so no string is made for it."""
+
+    cdef uint64_t* hashes  # open addressing: each slot's hash (0: empty) ...
+    cdef Py_ssize_t* rows  # ... and index into texts and lows
+    cdef Py_ssize_t mask, limit
+    cdef list texts, lows
+
+    def __cinit__(self, Py_ssize_t limit):
+        """``limit``: distinct tokens held before the table starts afresh."""
+        self.hashes = NULL
+        self.rows = NULL
+        self.limit = limit
+        self._clear(1 << 12)
+
+    def __dealloc__(self):
+        free(self.hashes)
+        free(self.rows)
+
+    cdef int _clear(self, Py_ssize_t capacity) except -1:
+        free(self.hashes)
+        free(self.rows)
+        self.hashes = <uint64_t*>calloc(capacity, sizeof(uint64_t))
+        self.rows = <Py_ssize_t*>malloc(capacity * sizeof(Py_ssize_t))
+        if self.hashes == NULL or self.rows == NULL:
+            raise MemoryError()
+        self.mask = capacity - 1
+        self.texts, self.lows = [], []
+        return 0
+
+    cdef Py_ssize_t find(self, str sentence, int kind, const void* data, Py_ssize_t start, Py_ssize_t end) except -1:
+        """The row of ``sentence[start:end]``, added when new."""
+        cdef uint64_t code = 14695981039346656037ULL  # FNV-1a over the code points
+        cdef Py_ssize_t i, slot, row
+        cdef str text
+        for i in range(start, end):
+            code = (code ^ <uint64_t>_at(kind, data, i)) * 1099511628211ULL
+        code |= 1  # 0 marks an empty slot
+        slot = <Py_ssize_t>(code & <uint64_t>self.mask)
+        while self.hashes[slot] != 0:
+            if self.hashes[slot] == code and _same(<str>self.texts[self.rows[slot]], kind, data, start, end):
+                return self.rows[slot]
+            slot = (slot + 1) & self.mask
+        if len(self.texts) >= self.limit:  # afresh: words already read keep their strings
+            self._clear(1 << 12)
+            return self.find(sentence, kind, data, start, end)
+        row = len(self.texts)
+        text = sentence[start:end]
+        self.texts.append(text)
+        self.lows.append(text if _ascii_lower(kind, data, start, end) else text.lower())  # lower already: no copy
+        self.hashes[slot] = code
+        self.rows[slot] = row
+        if 2 * len(self.texts) > self.mask:  # at most half full
+            self._grow()
+        return row
+
+    cdef int _grow(self) except -1:
+        cdef uint64_t* old_hashes = self.hashes
+        cdef Py_ssize_t* old_rows = self.rows
+        cdef Py_ssize_t old_capacity = self.mask + 1, capacity = 2 * (self.mask + 1), k, slot
+        self.hashes = <uint64_t*>calloc(capacity, sizeof(uint64_t))
+        self.rows = <Py_ssize_t*>malloc(capacity * sizeof(Py_ssize_t))
+        if self.hashes == NULL or self.rows == NULL:
+            free(old_hashes)
+            free(old_rows)
+            raise MemoryError()
+        self.mask = capacity - 1
+        for k in range(old_capacity):
+            if old_hashes[k] != 0:
+                slot = <Py_ssize_t>(old_hashes[k] & <uint64_t>self.mask)
+                while self.hashes[slot] != 0:
+                    slot = (slot + 1) & self.mask
+                self.hashes[slot] = old_hashes[k]
+                self.rows[slot] = old_rows[k]
+        free(old_hashes)
+        free(old_rows)
+        return 0
+
+
+cdef inline bint _same(str token, int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Whether ``token`` equals the characters ``start:end`` of a string read through ``kind`` and ``data``."""
+    cdef Py_ssize_t i
+    if len(token) != end - start:
+        return False
+    cdef int token_kind = PyUnicode_KIND(token)
+    cdef const void* token_data = PyUnicode_DATA(token)
+    for i in range(end - start):
+        if _at(token_kind, token_data, i) != _at(kind, data, start + i):
+            return False
+    return True
+
+
+cdef inline bint _ascii_lower(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Whether characters ``start:end`` are ASCII without a capital, so that lower-casing leaves them as they are."""
+    cdef Py_UCS4 c
+    cdef Py_ssize_t i
+    for i in range(start, end):
+        c = _at(kind, data, i)
+        if c >= 128 or (u'A' <= c <= u'Z'):
+            return False
+    return True
 
 
 cdef class _Words:
-    """attribution._Words: a sentence's tokens, made once however many cues it has. A window of tokens
-    is a range of indices into ``tokens`` (no list is sliced per cue)."""
+    """attribution._Words: a sentence's tokens (``attribution._TOKEN``), made once however many cues it
+    has. Token ``t`` is the index ``t``: its strings are ``text(t)`` and ``low(t)`` (interned), its
+    offsets ``starts[t]`` and ``ends[t]``. A window of tokens is a range of indices."""
 
     cdef str sentence
-    cdef list tokens, starts
+    cdef list texts, lows
+    cdef Py_ssize_t n
+    cdef Py_ssize_t* starts
+    cdef Py_ssize_t* ends
 
-    def __init__(self, str sentence, tok_type):
+    def __cinit__(self):
+        self.starts = NULL
+        self.ends = NULL
+
+    def __dealloc__(self):
+        free(self.starts)
+        free(self.ends)
+
+    def __init__(self, str sentence, _Interned interned):
+        cdef Py_ssize_t length = len(sentence), i = 0, end, count = 0, row
+        cdef int kind = PyUnicode_KIND(sentence)
+        cdef const void* data = PyUnicode_DATA(sentence)
+        cdef Py_UCS4 c
         self.sentence = sentence
-        self.tokens, self.starts = attribution_tokens(sentence, tok_type)
+        self.texts, self.lows = [], []
+        self.starts = <Py_ssize_t*>malloc((length + 1) * sizeof(Py_ssize_t))
+        self.ends = <Py_ssize_t*>malloc((length + 1) * sizeof(Py_ssize_t))
+        if self.starts == NULL or self.ends == NULL:
+            raise MemoryError()
+        while i < length:
+            c = _at(kind, data, i)
+            if _word(c):
+                end = _word_end(kind, data, i, length, True)
+            elif Py_UNICODE_ISSPACE(c):
+                i += 1
+                continue
+            else:
+                end = i + 1
+            row = interned.find(sentence, kind, data, i, end)
+            self.texts.append(interned.texts[row])
+            self.lows.append(interned.lows[row])
+            self.starts[count] = i
+            self.ends[count] = end
+            count += 1
+            i = end
+        self.n = count
+
+    cdef inline str text(self, Py_ssize_t t):
+        return <str>self.texts[t]
+
+    cdef inline str low(self, Py_ssize_t t):
+        return <str>self.lows[t]
 
     cdef Py_ssize_t _first_from(self, Py_ssize_t position):
         """``bisect_right(starts, position - 1)``: the first token starting at or after ``position``."""
-        cdef Py_ssize_t low = 0, high = len(self.starts), middle
+        cdef Py_ssize_t low = 0, high = self.n, middle
         while low < high:
             middle = (low + high) >> 1
-            if position - 1 < <Py_ssize_t>self.starts[middle]:
+            if position - 1 < self.starts[middle]:
                 high = middle
             else:
                 low = middle + 1
@@ -108,13 +244,29 @@ cdef class _Words:
         """Where the window before ``position`` ends (the reference's ``before``: tokens ending at or
         before it); the window starts ``window`` tokens earlier, or at 0."""
         cdef Py_ssize_t end = self._first_from(position)
-        while end > 0 and _end(self.tokens[end - 1]) > position:
+        while end > 0 and self.ends[end - 1] > position:
             end -= 1
         return end
 
     cdef Py_ssize_t start_after(self, Py_ssize_t position):
         """Where the window after ``position`` starts (the reference's ``after``)."""
         return self._first_from(position)
+
+
+# A phrase: tokens first to stop - 1 of one sentence (first >= stop: none, the reference's [] or None).
+ctypedef struct Phrase:
+    Py_ssize_t first
+    Py_ssize_t stop
+
+cdef Phrase _NONE = Phrase(0, 0)
+
+
+cdef inline Phrase _phrase(Py_ssize_t first, Py_ssize_t stop) noexcept:
+    return Phrase(first, stop)
+
+
+cdef inline bint _empty(Phrase phrase) noexcept:
+    return phrase.first >= phrase.stop
 
 
 cdef inline tuple _cue_entry(Reader r, str cue):
@@ -140,7 +292,7 @@ def read_frames(Reader r, sentences, list starts, list matches):
         frame = _sourceless(r, sentence, start - offset, end - offset, entry)
         if frame is None:
             if tokenised != i:  # only the current sentence's tokens are kept
-                words, tokenised = _Words(sentence, r.tok_type), i
+                words, tokenised = _Words(sentence, r.interned), i
             frame = _read_frame(r, words, start - offset, end - offset, cue, entry)
             if frame is None:
                 frame = _shared_subject(r, words, start - offset, end - offset, cue, entry, found[i])
@@ -164,106 +316,102 @@ cdef object _sourceless(Reader r, str sentence, Py_ssize_t cue_start, Py_ssize_t
     return None
 
 
-cdef object _read_frame(Reader r, _Words words, Py_ssize_t cue_start, Py_ssize_t cue_end, str cue, tuple entry):
-    # The reference's windows ``left`` and ``right`` as index ranges of ``toks``: left[k] is
-    # toks[lo + k], right[k] is toks[rs + k]; "i >= 0" in the reference reads "i >= lo" here.
-    cdef str sentence = words.sentence
-    cdef list toks = words.tokens
-    cdef Py_ssize_t i, hi = words.end_before(cue_start), rs = words.start_after(cue_end)
-    cdef Py_ssize_t lo = max(0, hi - r.window), re = min(len(toks), rs + r.window)
+cdef object _read_frame(Reader r, _Words w, Py_ssize_t cue_start, Py_ssize_t cue_end, str cue, tuple entry):
+    # The reference's windows ``left`` and ``right`` as index ranges: left[k] is token lo + k, right[k]
+    # is token rs + k; "i >= 0" in the reference reads "i >= lo" here.
+    cdef Py_ssize_t i, hi = w.end_before(cue_start), rs = w.start_after(cue_end)
+    cdef Py_ssize_t lo = max(0, hi - r.window), re = min(w.n, rs + r.window)
     cdef bint negated, passive, has_left = hi > lo, has_right = re > rs
+    cdef Phrase inserted
     cue_class, side, lemma = entry
-    if has_left and (_text(toks[hi - 1]).endswith(_POSSESSIVE) or _low(toks[hi - 1]) in _NOUN_DETERMINERS):
+    if has_left and (w.text(hi - 1).endswith(_POSSESSIVE) or w.low(hi - 1) in _NOUN_DETERMINERS):
         return None
-    if cue in r.noun_like and (has_right and _low(toks[rs]) in r.after_noun
-                               or has_left and Py_UNICODE_ISDIGIT(_text(toks[hi - 1])[0])):
+    if cue in r.noun_like and (has_right and w.low(rs) in r.after_noun
+                               or has_left and Py_UNICODE_ISDIGIT(w.text(hi - 1)[0])):
         return None
-    if cue in r.post_modifiers and has_right and _low(toks[rs]) in _POST_MODIFIER_NEXT:
+    if cue in r.post_modifiers and has_right and w.low(rs) in _POST_MODIFIER_NEXT:
         return None
     if side == "right":
-        phrase = _phrase_right(r, toks, rs, re, rs)
-        return _frame(r, sentence, cue_start, cue_end, cue, cue_class, phrase, "right", False)
+        return _frame(r, w, cue_start, cue_end, cue, cue_class, _phrase_right(r, w, rs, re, rs), "right", False)
     i = hi - 1
     negated = False
     passive = False
-    while i >= lo and _low(toks[i]) in r.skip:
-        word = _low(toks[i])
+    while i >= lo and w.low(i) in r.skip:
+        word = w.low(i)
         negated = negated or word in r.negations
         passive = passive or (word in r.passive and i == hi - 1 or word in _BEEN)
         i -= 1
-    if i >= lo + 1 and _low(toks[i]) == "to" and _low(toks[i - 1]) in r.control:
-        negated = negated or _low(toks[i - 1]) in r.negations
+    if i >= lo + 1 and w.low(i) == "to" and w.low(i - 1) in r.control:
+        negated = negated or w.low(i - 1) in r.negations
         i -= 2
-        while i >= lo and _low(toks[i]) in r.skip:
+        while i >= lo and w.low(i) in r.skip:
             i -= 1
     if passive and cue in r.participles:
-        if has_right and _low(toks[rs]) == "by":
-            phrase = _phrase_right(r, toks, rs + 1, re, rs)
-            return _frame(r, sentence, cue_start, cue_end, cue, cue_class, phrase, "right", negated)
+        if has_right and w.low(rs) == "by":
+            return _frame(r, w, cue_start, cue_end, cue, cue_class, _phrase_right(r, w, rs + 1, re, rs), "right", negated)
         if cue_class in r.agentless_ok or lemma in r.agentless_lemmas:
             return provenance_named(r.raw_frame, (cue_start, cue_end, cue_class, -1, -1, "none", "none", negated, "", False))
         return None
     if cue_class == "statement":
-        while i >= lo and _text(toks[i]) == ",":
+        while i >= lo and w.text(i) == ",":
             i -= 1
     if cue_class == "access":
-        while i >= lo and _text(toks[i]) == ",":
+        while i >= lo and w.text(i) == ",":
             i -= 1
-        return _frame(r, sentence, cue_start, cue_end, cue, cue_class, _phrase_left(r, toks, i, lo, lo), "left", negated)
-    if i < lo or _text(toks[i]) in _LEFT_STOPS:
-        if i >= lo and _text(toks[i]) == ",":
-            inserted = _insertion(r, toks, i, lo)
-            if inserted is not None:
-                return _frame(r, sentence, cue_start, cue_end, cue, cue_class, inserted, "left", negated)
-        after = _phrase_right(r, toks, rs, re, rs) if cue_class != "statement" else None
-        return _frame(r, sentence, cue_start, cue_end, cue, cue_class, after, "right", negated)
-    return _frame(r, sentence, cue_start, cue_end, cue, cue_class, _phrase_left(r, toks, i, lo, lo), "left", negated)
+        return _frame(r, w, cue_start, cue_end, cue, cue_class, _phrase_left(r, w, i, lo, lo), "left", negated)
+    if i < lo or w.text(i) in _LEFT_STOPS:
+        if i >= lo and w.text(i) == ",":
+            inserted = _insertion(r, w, i, lo)
+            if not _empty(inserted):
+                return _frame(r, w, cue_start, cue_end, cue, cue_class, inserted, "left", negated)
+        if cue_class == "statement":
+            return None
+        return _frame(r, w, cue_start, cue_end, cue, cue_class, _phrase_right(r, w, rs, re, rs), "right", negated)
+    return _frame(r, w, cue_start, cue_end, cue, cue_class, _phrase_left(r, w, i, lo, lo), "left", negated)
 
 
-cdef object _shared_subject(Reader r, _Words words, Py_ssize_t cue_start, Py_ssize_t cue_end, str cue, tuple entry,
+cdef object _shared_subject(Reader r, _Words w, Py_ssize_t cue_start, Py_ssize_t cue_end, str cue, tuple entry,
                             list earlier):
-    cdef str sentence = words.sentence
+    cdef str sentence = w.sentence
     cdef str before = sentence[max(0, cue_start - 12) : cue_start].rstrip()
     cdef bint joined = before.endswith(",") or before.endswith((" and", " but")) or before.endswith(("\u2014", "\u2013"))
     cdef Py_ssize_t hi, lo
+    cdef Phrase subject = _NONE
     if not joined or not (cue.endswith("ing") or before.endswith((" and", " but"))):
         return None
     cue_class = entry[0]
     if earlier:
-        last = earlier[-1]
+        last = earlier[len(earlier) - 1]
         return last._replace(cue_start=cue_start, cue_end=cue_end, cue_class=cue_class, side="left", negated=False)
-    cdef list subject
-    if words.starts and words.starts[0] < cue_start:
-        hi = words.end_before(cue_start)
+    if w.n and w.starts[0] < cue_start:
+        hi = w.end_before(cue_start)
         lo = max(0, hi - r.window)
-        subject = _phrase_right(r, words.tokens, lo, min(hi, lo + r.max_phrase), lo)
-    else:
-        subject = []
-    if not (subject and _start(subject[0]) == _start(words.tokens[0])):
-        subject = []
-    return _frame(r, sentence, cue_start, cue_end, cue, cue_class, subject, "left", False)
+        subject = _phrase_right(r, w, lo, min(hi, lo + r.max_phrase), lo)
+    if _empty(subject) or subject.first != 0:  # the subject opens the sentence
+        subject = _NONE
+    return _frame(r, w, cue_start, cue_end, cue, cue_class, subject, "left", False)
 
 
-cdef object _insertion(Reader r, list toks, Py_ssize_t comma, Py_ssize_t base):
+cdef Phrase _insertion(Reader r, _Words w, Py_ssize_t comma, Py_ssize_t base):
     cdef Py_ssize_t j = comma - 1
-    while j >= base and comma - j <= 28 and _text(toks[j]) not in _INSERTION_STOPS:
+    while j >= base and comma - j <= 28 and w.text(j) not in _INSERTION_STOPS:
         j -= 1
-    if j < base or _text(toks[j]) != ",":
-        return None
-    cdef list inner = _phrase_left(r, toks, comma - 1, j + 1, base)
-    cdef list before = _phrase_left(r, toks, j - 1, base, base)
-    if inner and _is_name(r, inner) and _start(inner[0]) == _start(toks[j + 1]):
+    if j < base or w.text(j) != ",":
+        return _NONE
+    cdef Phrase inner = _phrase_left(r, w, comma - 1, j + 1, base)
+    cdef Phrase before = _phrase_left(r, w, j - 1, base, base)
+    if not _empty(inner) and _is_name(r, w, inner) and inner.first == j + 1:
         return inner
-    if before and _head(r, before) is not None:
+    if not _empty(before) and _head(r, w, before) >= 0:
         return before
-    return None
+    return _NONE
 
 
-cdef bint _allowed(Reader r, object tok):
-    cdef str text = _text(tok)
+cdef bint _allowed(Reader r, _Words w, Py_ssize_t t):
+    cdef str text = w.text(t)
     if not Py_UNICODE_ISALNUM(text[0]):
         return text == "&"
-    cdef str low = _low(tok)
+    cdef str low = w.low(t)
     if Py_UNICODE_ISUPPER(text[0]):
         return text not in r.stop_capitals and (low not in r.cue_classes or low in r.lexical)
     if low in r.post_modifiers:
@@ -273,167 +421,166 @@ cdef bint _allowed(Reader r, object tok):
     return low in r.phrase_words or Py_UNICODE_ISDIGIT(text[0]) or "-" in low or low.endswith(_POSSESSIVE)
 
 
-cdef list _phrase_left(Reader r, list toks, Py_ssize_t end, Py_ssize_t floor, Py_ssize_t base):
+cdef Phrase _phrase_left(Reader r, _Words w, Py_ssize_t end, Py_ssize_t floor, Py_ssize_t base):
     """``base``: where the window starts (the reference's index 0), which ``_opens_phrase`` looks no further back than."""
     cdef Py_ssize_t start, inner
-    while end >= floor and _text(toks[end]) == ")":
-        end = _skip_parenthesis(toks, end, floor)
+    while end >= floor and w.text(end) == ")":
+        end = _skip_parenthesis(w, end, floor)
     if end < floor:
-        return []
-    if _low(toks[end]) == "them" and end - 2 >= floor and _low(toks[end - 1]) == "of":
-        return toks[end - 2 : end + 1] if _low(toks[end - 2]) in r.counted_of else []
-    if _low(toks[end]) in r.pronouns:
-        return [toks[end]]
-    if not _allowed(r, toks[end]) and not (_unknown_word(toks[end]) and (
-        end - 1 >= floor and _opens_phrase(r, toks, end - 1, base)
-        or _text(toks[end]).endswith("s") and (end == floor or _first_upper(_text(toks[end - 1])))
+        return _NONE
+    if w.low(end) == "them" and end - 2 >= floor and w.low(end - 1) == "of":
+        return _phrase(end - 2, end + 1) if w.low(end - 2) in r.counted_of else _NONE
+    if w.low(end) in r.pronouns:
+        return _phrase(end, end + 1)
+    if not _allowed(r, w, end) and not (_unknown_word(w, end) and (
+        end - 1 >= floor and _opens_phrase(r, w, end - 1, base)
+        or w.text(end).endswith("s") and (end == floor or _first_upper(w.text(end - 1)))
     )):
-        return []
+        return _NONE
     start = end
     while start - 1 >= floor and end - start < r.max_phrase:
-        tok = toks[start - 1]
-        if _text(tok) == ")":
-            inner = _skip_parenthesis(toks, start - 1, floor)
+        if w.text(start - 1) == ")":
+            inner = _skip_parenthesis(w, start - 1, floor)
             if inner < floor:
                 break
             start = inner + 1
             continue
-        if _low(tok) in r.pronouns:
+        if w.low(start - 1) in r.pronouns:
             break
-        if _allowed(r, tok) or (_unknown_word(tok) and start - 2 >= floor and _opens_phrase(r, toks, start - 2, base)):
+        if _allowed(r, w, start - 1) or (_unknown_word(w, start - 1) and start - 2 >= floor
+                                         and _opens_phrase(r, w, start - 2, base)):
             start -= 1
             continue
         break
-    return _trim(r, toks[start : end + 1])
+    return _trim(r, w, start, end + 1)
 
 
-cdef list _phrase_right(Reader r, list toks, Py_ssize_t start, Py_ssize_t n, Py_ssize_t base):
+cdef Phrase _phrase_right(Reader r, _Words w, Py_ssize_t start, Py_ssize_t n, Py_ssize_t base):
     """Tokens ``start`` to ``n`` (the window's end) at most; ``base`` as in :func:`_phrase_left`."""
     cdef Py_ssize_t end, k
     cdef bint ahead
     if start >= n:
-        return []
-    if _low(toks[start]) in r.pronouns:
-        return [toks[start]]
+        return _NONE
+    if w.low(start) in r.pronouns:
+        return _phrase(start, start + 1)
     end = start
     while end < n and end - start < r.max_phrase:
-        tok = toks[end]
-        if _low(tok) in r.pronouns and _low(tok) != "it":
+        if w.low(end) in r.pronouns and w.low(end) != "it":
             break
-        if _allowed(r, tok) or _text(tok) == "(" or _text(tok) == ")":
+        if _allowed(r, w, end) or w.text(end) == "(" or w.text(end) == ")":
             end += 1
             continue
-        if _unknown_word(tok) and _low(tok) not in r.cue_classes and end > start and _opens_phrase(r, toks, end - 1, base):
+        if _unknown_word(w, end) and w.low(end) not in r.cue_classes and end > start and _opens_phrase(r, w, end - 1, base):
             ahead = False
             for k in range(end + 1, min(end + 3, n)):
-                if _low(toks[k]) in r.lexical or _first_upper(_text(toks[k])):
+                if w.low(k) in r.lexical or _first_upper(w.text(k)):
                     ahead = True
                     break
             if ahead:
                 end += 1
                 continue
         break
-    return _trim(r, toks[start:end])
+    return _trim(r, w, start, end)
 
 
-cdef Py_ssize_t _skip_parenthesis(list toks, Py_ssize_t close, Py_ssize_t floor):
+cdef Py_ssize_t _skip_parenthesis(_Words w, Py_ssize_t close, Py_ssize_t floor):
     cdef Py_ssize_t j = close - 1
-    while j >= floor and close - j <= 8 and _text(toks[j]) != "(":
+    while j >= floor and close - j <= 8 and w.text(j) != "(":
         j -= 1
-    return j - 1 if j >= floor and _text(toks[j]) == "(" else floor - 1
+    return j - 1 if j >= floor and w.text(j) == "(" else floor - 1
 
 
-cdef inline bint _unknown_word(object tok):
-    cdef str text = _text(tok)
+cdef inline bint _unknown_word(_Words w, Py_ssize_t t):
+    cdef str text = w.text(t)
     return text.isalpha() and text.islower()
 
 
-cdef bint _opens_phrase(Reader r, list toks, Py_ssize_t i, Py_ssize_t base):
-    cdef str low = _low(toks[i])
+cdef bint _opens_phrase(Reader r, _Words w, Py_ssize_t i, Py_ssize_t base):
+    cdef str low = w.low(i)
     if low in r.definite or low in r.single or low in r.modifiers or low in r.prepositions or low in r.numbers:
         return True
     if low.endswith(_POSSESSIVE):
         return True
-    return _unknown_word(toks[i]) and i >= base + 1 and (_low(toks[i - 1]) in r.determiners or _low(toks[i - 1]) in r.modifiers)
+    return _unknown_word(w, i) and i >= base + 1 and (w.low(i - 1) in r.determiners or w.low(i - 1) in r.modifiers)
 
 
-cdef list _trim(Reader r, list phrase):
-    cdef Py_ssize_t a = 0, b = len(phrase), k
+cdef Phrase _trim(Reader r, _Words w, Py_ssize_t a, Py_ssize_t b):
+    cdef Py_ssize_t k
     cdef str text
     while a < b:
-        text = _text(phrase[a])
-        if text in r.prepositions or text in r.np_fillers or text == "(" or text == ")" or not (_allowed(r, phrase[a]) or text == "("):
+        text = w.text(a)
+        if text in r.prepositions or text in r.np_fillers or text == "(" or text == ")" or not (_allowed(r, w, a) or text == "("):
             a += 1
         else:
             break
     while a < b:
-        tok = phrase[b - 1]
-        if (_low(tok) in r.prepositions or _low(tok) in _JOINERS or _low(tok) in r.determiners or _text(tok) == "("
-                or not (_allowed(r, tok) or _unknown_word(tok) or _text(tok) == ")")):
+        k = b - 1
+        if (w.low(k) in r.prepositions or w.low(k) in _JOINERS or w.low(k) in r.determiners or w.text(k) == "("
+                or not (_allowed(r, w, k) or _unknown_word(w, k) or w.text(k) == ")")):
             b -= 1
         else:
             break
-    if a < b and _text(phrase[b - 1]) == ")":
+    if a < b and w.text(b - 1) == ")":
         for k in range(a, b):
-            if _text(phrase[k]) == "(":
+            if w.text(k) == "(":
                 break
         else:
             b -= 1
-    return phrase[a:b]
+    return _phrase(a, b)
 
 
-cdef object _head(Reader r, list phrase):
-    cdef Py_ssize_t n, ncore = len(phrase), length = len(phrase)
-    cdef str low, text
-    for n in range(1, length):
-        if _low(phrase[n]) in r.prepositions:
-            ncore = n
+cdef Py_ssize_t _head(Reader r, _Words w, Phrase phrase):
+    """The head token's index, or -1 (the reference's None)."""
+    cdef Py_ssize_t n, core = phrase.stop  # the reference's ``core`` ends here
+    cdef str text
+    for n in range(phrase.first + 1, phrase.stop):
+        if w.low(n) in r.prepositions:
+            core = n
             break
-    if ncore and _unknown_word(phrase[ncore - 1]):
-        text = _text(phrase[ncore - 1])
+    if core > phrase.first and _unknown_word(w, core - 1):
+        text = w.text(core - 1)
         if text.endswith("s") and len(text) > 3:
-            return phrase[ncore - 1]
-    for n in range(ncore - 1, -1, -1):
-        if _decides(r, phrase[n]):
-            return phrase[n]
-    for n in range(length - 1, ncore - 1, -1):
-        if _decides(r, phrase[n]):
-            return phrase[n]
-    for n in range(ncore - 1, -1, -1):
-        tok = phrase[n]
-        if _unknown_word(tok) and (_text(tok).endswith(r.role_endings) or n == ncore - 1 and _text(tok).endswith("s")):
-            return tok
-    return None
+            return core - 1
+    for n in range(core - 1, phrase.first - 1, -1):
+        if _decides(r, w, n):
+            return n
+    for n in range(phrase.stop - 1, core - 1, -1):
+        if _decides(r, w, n):
+            return n
+    for n in range(core - 1, phrase.first - 1, -1):
+        if _unknown_word(w, n) and (w.text(n).endswith(r.role_endings) or n == core - 1 and w.text(n).endswith("s")):
+            return n
+    return -1
 
 
-cdef bint _decides(Reader r, object tok):
+cdef bint _decides(Reader r, _Words w, Py_ssize_t t):
     """The test in ``_head``'s middle loops: a word that names a source."""
-    if not Py_UNICODE_ISALNUM(_text(tok)[0]):
+    if not Py_UNICODE_ISALNUM(w.text(t)[0]):
         return False
-    cdef str low = _low(tok)
-    return low in r.lexical or low in r.pronouns or _is_name_word(r, tok)
+    cdef str low = w.low(t)
+    return low in r.lexical or low in r.pronouns or _is_name_word(r, w, t)
 
 
-cdef bint _is_name_word(Reader r, object tok):
-    cdef str low = _low(tok)
-    if not _first_upper(_text(tok)) or low in r.definite or low in r.single:
+cdef bint _is_name_word(Reader r, _Words w, Py_ssize_t t):
+    cdef str low = w.low(t)
+    if not _first_upper(w.text(t)) or low in r.definite or low in r.single:
         return False
-    return not (_start(tok) == 0 and (low in r.lexical or low in r.modifiers))
+    return not (w.starts[t] == 0 and (low in r.lexical or low in r.modifiers))
 
 
-cdef bint _is_name(Reader r, list phrase):
-    head = _head(r, phrase)
-    return head is not None and _first_upper(_text(head)) and _low(head) not in r.lexical
+cdef bint _is_name(Reader r, _Words w, Phrase phrase):
+    cdef Py_ssize_t head = _head(r, w, phrase)
+    return head >= 0 and _first_upper(w.text(head)) and w.low(head) not in r.lexical
 
 
-cdef object _frame(Reader r, str sentence, Py_ssize_t cue_start, Py_ssize_t cue_end, str cue, cue_class, list phrase, side,
+cdef object _frame(Reader r, _Words w, Py_ssize_t cue_start, Py_ssize_t cue_end, str cue, cue_class, Phrase phrase, side,
                    bint negated):
-    if not phrase:
+    if _empty(phrase):
         return None
-    head = _head(r, phrase)
-    if head is None:
+    cdef Py_ssize_t head = _head(r, w, phrase)
+    if head < 0:
         return None
-    kind, plural = _kind(r, sentence, phrase, head)
+    kind, plural = _kind(r, w, phrase, head)
     if kind is None and cue_class == "access":
         kind = "document"
     if kind is None:
@@ -442,44 +589,49 @@ cdef object _frame(Reader r, str sentence, Py_ssize_t cue_start, Py_ssize_t cue_
         return None
     if side == "left" and cue in r.lexical and kind in _RECORD_KINDS:
         return None
-    return provenance_named(r.raw_frame, (cue_start, cue_end, cue_class, _start(phrase[0]), _end(phrase[-1]), kind,
-                                          side, negated, _low(head), plural))
+    return provenance_named(r.raw_frame, (cue_start, cue_end, cue_class, w.starts[phrase.first], w.ends[phrase.stop - 1],
+                                          kind, side, negated, w.low(head), plural))
 
 
-cdef tuple _kind(Reader r, str sentence, list phrase, object head):
-    cdef list words = [_text(t) for t in phrase]
-    cdef list lows = [_low(t) for t in phrase]
-    cdef str low_text = sentence[_start(phrase[0]) : _end(phrase[-1])].lower()
-    cdef str h = _low(head)
-    cdef str head_text = _text(head)
+cdef tuple _kind(Reader r, _Words w, Phrase phrase, Py_ssize_t head):
+    cdef list words = w.texts[phrase.first : phrase.stop]
+    cdef list lows = w.lows[phrase.first : phrase.stop]
+    cdef str low_text = w.sentence[w.starts[phrase.first] : w.ends[phrase.stop - 1]].lower()
+    cdef str h = w.low(head)
+    cdef str head_text = w.text(head)
     cdef list core
-    cdef bint counted
+    cdef bint counted, behalf, of_organisation
+    cdef Py_ssize_t t
     if h in r.pronouns:
         return "pronoun", r.pronouns[h] == "group"
     if r.writer_search(low_text):
         return "outlet", False
     if _has_outlet(r, words):
         return "outlet", False
-    if _first_upper(head_text) and head_text in r.outlet_heads and (len(phrase) > 1 or _start(head) > 0):
+    if _first_upper(head_text) and head_text in r.outlet_heads and (phrase.stop - phrase.first > 1 or w.starts[head] > 0):
         return "outlet", False
     if low_text.startswith("one of") or h == "both":
         return "anonymous_person", h == "both"
     if h in r.spokespeople or h in r.representatives:
-        behalf = [t for t in phrase if _first_upper(_text(t)) and _start(t) > _start(head)]
-        if h in r.representatives and behalf and not any(_text(t) in r.org_heads for t in behalf):
+        behalf = of_organisation = False  # capitalised words after the head: who is represented
+        for t in range(phrase.first, phrase.stop):
+            if _first_upper(w.text(t)) and w.starts[t] > w.starts[head]:
+                behalf = True
+                of_organisation = of_organisation or w.text(t) in r.org_heads
+        if h in r.representatives and behalf and not of_organisation:
             return "named_person", False
         return "named_organisation", False
     core = lows[: lows.index(h) + 1] if h in lows else lows
     if h in r.documents or h in r.public_records:
-        if any(w in r.secrecy for w in core):
+        if any(word in r.secrecy for word in core):
             return "document", False
-        if h in _RUMOURS and not any(w in r.public_modifiers for w in core):
+        if h in _RUMOURS and not any(word in r.public_modifiers for word in core):
             return "unnamed_group", True
-        if any(w in r.public_modifiers for w in core) or "published" in lows or "released" in lows or h not in r.documents:
+        if any(word in r.public_modifiers for word in core) or "published" in lows or "released" in lows or h not in r.documents:
             return "public_record", False
         return "document", False
-    if _first_upper(head_text) and not (_start(head) == 0 and h in r.lexical):
-        if any(w in r.org_heads for w in _capital_run(phrase, head)) or (
+    if _first_upper(head_text) and not (w.starts[head] == 0 and h in r.lexical):
+        if any(word in r.org_heads for word in _capital_run(w, phrase, head)) or (
             len(head_text) > 1 and head_text.isupper() and head_text.isalpha()
         ):
             return "named_organisation", False
@@ -490,12 +642,12 @@ cdef tuple _kind(Reader r, str sentence, list phrase, object head):
         return "named_organisation", False
     if h in r.outlet_nouns:
         return "outlet", False
-    counted = any(w in r.numbers or Py_UNICODE_ISDIGIT((<str>w)[0]) for w in core[:-1])
+    counted = any(word in r.numbers or Py_UNICODE_ISDIGIT((<str>word)[0]) for word in core[: len(core) - 1])
     if h in r.role_singular and h not in r.role_plural:
         return "anonymous_person", False
     if h in r.role_plural or h in r.groups:
         return ("anonymous_person" if counted else "unnamed_group"), True
-    if any(w in r.secrecy for w in lows):
+    if any(word in r.secrecy for word in lows):
         return "document", False
     if h.endswith(r.role_endings) or (h.isalpha() and h.islower() and h.endswith("s") and h not in r.lexical):
         plural = h.endswith("s")
@@ -503,17 +655,13 @@ cdef tuple _kind(Reader r, str sentence, list phrase, object head):
     return None, False
 
 
-cdef list _capital_run(list phrase, object head):
-    cdef Py_ssize_t index = 0, start, end, n = len(phrase)
-    while phrase[index] is not head:
-        index += 1
-    start = index
-    while start > 0 and (_first_upper(_text(phrase[start - 1])) or _text(phrase[start - 1]) in _RUN_JOINERS):
+cdef list _capital_run(_Words w, Phrase phrase, Py_ssize_t head):
+    cdef Py_ssize_t start = head, end = head
+    while start > phrase.first and (_first_upper(w.text(start - 1)) or w.text(start - 1) in _RUN_JOINERS):
         start -= 1
-    end = index
-    while end + 1 < n and _first_upper(_text(phrase[end + 1])):
+    while end + 1 < phrase.stop and _first_upper(w.text(end + 1)):
         end += 1
-    return [_text(t) for t in phrase[start : end + 1]]
+    return w.texts[start : end + 1]
 
 
 cdef bint _has_outlet(Reader r, list words):

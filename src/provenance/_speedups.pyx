@@ -10,11 +10,6 @@ lone surrogates and all.
 
 from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE
 
-cdef extern from "Python.h":
-    int PyUnicode_KIND(object text)
-    const void* PyUnicode_DATA(object text)
-    Py_UCS4 PyUnicode_READ(int kind, const void* data, Py_ssize_t index) nogil
-    Py_ssize_t PyUnicode_GET_LENGTH(object text)
 from libc.math cimport sqrt
 from libc.stdint cimport int64_t, uint64_t
 
@@ -34,45 +29,10 @@ cdef extern from *:
 
 import numpy as np
 
+from provenance._chars cimport (
+    PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND, _at, _feature_mark, _word, _word_end,
+)
 from provenance._tuples cimport provenance_named, provenance_settle
-
-
-cdef inline bint _word(Py_UCS4 c) noexcept:
-    """``\\w`` of a ``str`` pattern; ASCII answered inline (the Unicode tables cost four calls a character)."""
-    if c < 128:
-        return (u'a' <= c <= u'z') or (u'A' <= c <= u'Z') or (u'0' <= c <= u'9') or c == u'_'
-    return Py_UNICODE_ISALNUM(c)
-
-
-cdef inline bint _attribution_joiner(Py_UCS4 c) noexcept:
-    return c == u'-' or c == u"'" or c == u'\u2019' or c == u'.' or c == u'&'
-
-
-cdef inline bint _feature_joiner(Py_UCS4 c) noexcept:
-    return c == u'-' or c == u"'" or c == u'\u2019'
-
-
-cdef inline bint _feature_mark(Py_UCS4 c) noexcept:
-    return (c == u'"' or c == u'\u201c' or c == u'\u201d' or c == u'\u201e' or c == u'\u00ab'
-            or c == u'\u00bb' or c == u'?' or c == u'!' or c == u':' or c == u',')
-
-
-cdef inline Py_UCS4 _at(int kind, const void* data, Py_ssize_t i) noexcept:
-    """Character ``i`` of a string given by its kind and data (read once per string, not per character)."""
-    return PyUnicode_READ(kind, data, i)
-
-
-cdef inline Py_ssize_t _word_end(int kind, const void* data, Py_ssize_t i, Py_ssize_t n, bint attribution) noexcept:
-    """End of the word token starting at ``i``: ``\\w+(?:[joiner]\\w+)*``, greedy."""
-    i += 1
-    while i < n and _word(_at(kind, data, i)):
-        i += 1
-    while i + 1 < n and (_attribution_joiner(_at(kind, data, i)) if attribution else _feature_joiner(_at(kind, data, i))) \
-            and _word(_at(kind, data, i + 1)):
-        i += 2
-        while i < n and _word(_at(kind, data, i)):
-            i += 1
-    return i
 
 
 def attribution_tokens(str sentence, object tok_type):
@@ -295,7 +255,7 @@ cdef inline bint _same(str token, int kind, const void* data, Py_ssize_t start, 
     if PyUnicode_GET_LENGTH(token) != end - start:
         return False
     for i in range(end - start):
-        if PyUnicode_READ(token_kind, token_data, i) != PyUnicode_READ(kind, data, start + i):
+        if _at(token_kind, token_data, i) != _at(kind, data, start + i):
             return False
     return True
 
