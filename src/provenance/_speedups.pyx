@@ -572,12 +572,13 @@ def tfidf_rows(list families, const int64_t[::1] first_token, const int64_t[::1]
     multiply and an add into one instruction (``setup.py``), so every value is bit-identical.
 
     A row's distinct columns come out in order without a sort: each is counted in a per-column array
-    and marked in a bitmap over the columns, which is then read a 64-bit word at a time.
+    and marked in a bitmap over the columns, itself marked in a bitmap of its non-empty words, so a
+    row reads only the words it marked, in order.
     """
     cdef Py_ssize_t n_rows = first_token.shape[0] - 1, n_families = len(families), n_columns = idf.shape[0]
-    cdef Py_ssize_t r, t, f, j, m, capacity = 0, distinct = 0, s, out, stop, word, low_word, high_word
+    cdef Py_ssize_t r, t, f, j, m, capacity = 0, distinct = 0, s, out, stop, word, group
     cdef int64_t column
-    cdef uint64_t bits
+    cdef uint64_t bits, groups
     if n_families > 16:
         raise ValueError(f"{n_families} word-feature families; the compiled pass takes at most 16")
     cdef const int64_t* family_columns[16]
@@ -592,15 +593,15 @@ def tfidf_rows(list families, const int64_t[::1] first_token, const int64_t[::1]
         family_columns[f] = &view[0] if view.shape[0] else NULL
         capacity += view.shape[0]
     marks_array = np.zeros((n_columns + 63) >> 6, dtype=np.uint64)
+    summary_array = np.zeros((marks_array.shape[0] + 63) >> 6, dtype=np.uint64)
     seen_array = np.zeros(n_columns, dtype=np.int64)
-    cdef uint64_t[::1] marks = marks_array
+    cdef uint64_t[::1] marks = marks_array, summary = summary_array
     cdef int64_t[::1] seen = seen_array
     keys_array = np.empty(capacity, dtype=np.int64)
     counts_array = np.empty(capacity, dtype=np.int64)
     distinct_end_array = np.zeros(n_rows + 1, dtype=np.int64)
     cdef int64_t[::1] keys = keys_array, counts = counts_array, distinct_end = distinct_end_array
     for r in range(n_rows):
-        low_word, high_word = marks.shape[0], -1
         for f in range(n_families):
             stop = min(first_token[r + 1], family_length[f])
             for t in range(first_token[r], stop):
@@ -609,18 +610,22 @@ def tfidf_rows(list families, const int64_t[::1] first_token, const int64_t[::1]
                     seen[column] += 1
                     word = column >> 6
                     marks[word] |= (<uint64_t>1) << (column & 63)
-                    low_word = min(low_word, word)
-                    high_word = max(high_word, word)
-        for word in range(low_word, high_word + 1):
-            bits = marks[word]
-            while bits:
-                column = (word << 6) + _lowest_bit(bits)
-                bits &= bits - 1
-                keys[distinct] = column
-                counts[distinct] = seen[column]
-                seen[column] = 0
-                distinct += 1
-            marks[word] = 0
+                    summary[word >> 6] |= (<uint64_t>1) << (word & 63)
+        for group in range(summary.shape[0]):
+            groups = summary[group]
+            while groups:
+                word = (group << 6) + _lowest_bit(groups)
+                groups &= groups - 1
+                bits = marks[word]
+                while bits:
+                    column = (word << 6) + _lowest_bit(bits)
+                    bits &= bits - 1
+                    keys[distinct] = column
+                    counts[distinct] = seen[column]
+                    seen[column] = 0
+                    distinct += 1
+                marks[word] = 0
+            summary[group] = 0
         distinct_end[r + 1] = distinct
     cdef const double[::1] logs = np.log(counts_array[:distinct])
     values_array = np.empty(distinct, dtype=np.float64)
