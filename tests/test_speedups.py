@@ -362,7 +362,8 @@ def test_cue_candidates_and_weights_are_identical() -> None:
             with path():
                 candidates, lexicon_weights, kind_weights = classify._pair_weights(
                     matrix, contributions, rows, ks, MODEL, tables)
-            found.append((candidates, lexicon_weights, kind_weights.tolist(), tables.cue_verdicts.tolist()))
+            found.append(([list(c) for c in candidates], lexicon_weights, kind_weights.tolist(),
+                          tables.cue_verdicts.tolist()))
         assert found[0] == found[1]
         assert any(found[0][1]) or n_rows < 60  # lexicon columns were drawn and weighed
         assert any(any(row) for row in found[0][2]) or n_rows < 60  # so were frame kinds

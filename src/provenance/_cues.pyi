@@ -16,16 +16,16 @@ class Chooser:
         hits: Sequence[Sequence[Any]], /,
     ) -> tuple[list[int], list[int]]: ...
     def choose_all(
-        self, rows: list[int], ks: list[int], lexicon_weights: list[float], candidates: list[list[tuple[int, float]]],
+        self, rows: list[int], ks: list[int], lexicon_weights: list[float], candidates: Sequence[Sequence[tuple[int, float]]],
         kind_weights: np.ndarray, frames: Sequence[tuple[Any, ...]], sentences: Sequence[str],
         hits: Sequence[Sequence[Any]], span_of: Callable[[int, int], tuple[int, int] | None], /,
-    ) -> list[list[Any]]: ...
+    ) -> list[Sequence[Any]]: ...
     def shown(
-        self, n_sentences: int, rows: list[int], ks: list[int], chosen: list[list[Any]], /,
+        self, n_sentences: int, rows: list[int], ks: list[int], chosen: Sequence[Sequence[Any]], /,
     ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]: ...
 
 def weigh_pairs(
     indptr: np.ndarray, indices: np.ndarray, contributions: np.ndarray, rows: list[int], ks: list[int],
     cue_ok: np.ndarray, judge: Callable[[int], bool], frame_kinds: np.ndarray, lexicon_columns: np.ndarray,
     n_kinds: int, keep: int, /,
-) -> tuple[list[list[tuple[int, float]]], list[float], np.ndarray]: ...
+) -> tuple[list[Sequence[tuple[int, float]]], list[float], np.ndarray]: ...

@@ -49,6 +49,11 @@ cdef list _by_weight(list cues):
     return out
 
 
+cdef inline tuple _settled(list items):
+    """``items`` as a tuple of untracked values, untracked itself (the empty tuple when none)."""
+    return provenance_settle(tuple(items)) if items else ()
+
+
 cdef list _by_start(list cues):
     """``sorted(cues, key=lambda cue: cue.start)``: stable."""
     cdef list out = []
@@ -133,16 +138,25 @@ cdef class Chooser:
 
     def shown(self, Py_ssize_t n_sentences, list rows, list ks, list chosen):
         """The labels and cues of each sentence, as ``classify.labels_and_cues`` gathers them: a label
-        is shown only with its cues. Tuples, untracked: a batch holds them through many collections."""
-        cdef list labels = [[] for _ in range(n_sentences)], cues = [[] for _ in range(n_sentences)]
-        cdef Py_ssize_t n, i
-        for n in range(len(rows)):
-            if chosen[n]:
-                i = rows[n]
-                (<list>labels[i]).append(self.labels[ks[n]])
-                (<list>cues[i]).extend(<list>chosen[n])
-        return ([provenance_settle(tuple(x)) if x else () for x in labels],
-                [provenance_settle(tuple(x)) if x else () for x in cues])
+        is shown only with its cues. Tuples, untracked: a batch holds them through many collections.
+        Pairs come in reading order, so each sentence's run of pairs is gathered at once (no list is
+        made for a sentence without a pair)."""
+        cdef list labels = [()] * n_sentences, cues = [()] * n_sentences, row_labels, row_cues
+        cdef Py_ssize_t n = 0, m, i, total = len(rows)
+        while n < total:
+            i = rows[n]
+            row_labels, row_cues = [], []
+            m = n
+            while m < total and <Py_ssize_t>rows[m] == i:
+                if chosen[m]:
+                    row_labels.append(self.labels[ks[m]])
+                    row_cues.extend(<tuple>chosen[m])
+                m += 1
+            if row_labels:  # a sentence met again out of order keeps what it had
+                labels[i] = provenance_settle(<tuple>labels[i] + tuple(row_labels))
+                cues[i] = provenance_settle(<tuple>cues[i] + tuple(row_cues))
+            n = m
+        return labels, cues
 
     cdef list _frame_cues(self, str label, frames, str sentence, const double[:, ::1] kind_weights, Py_ssize_t row):
         kinds = self.frame_kinds.get(label)
@@ -171,7 +185,7 @@ cdef class Chooser:
                     cues.append(provenance_named(self.cue_type, (label, start, end, weight)))
         return _by_weight(cues)
 
-    cdef list _choose(self, str label, list frame_cues, hits, lexicon_weight, list candidates, Py_ssize_t i, span_of):
+    cdef tuple _choose(self, str label, list frame_cues, hits, lexicon_weight, candidates, Py_ssize_t i, span_of):
         cdef list chosen = []
         cdef list lexicon_hits = []
         cdef Py_ssize_t max_cues = self.max_cues
@@ -186,7 +200,7 @@ cdef class Chooser:
             if len(chosen) < max_cues and _apart(hit[1], hit[2], chosen):
                 chosen.append(provenance_named(self.cue_type, (label, hit[1], hit[2], weight)))
         if not candidates:
-            return _by_start(chosen)
+            return _settled(_by_start(chosen))
         top = weight
         if candidates[0][1] > top:
             top = candidates[0][1]
@@ -200,7 +214,7 @@ cdef class Chooser:
             span = span_of(i, column)
             if span is not None and _apart(span[0], span[1], chosen):
                 chosen.append(provenance_named(self.cue_type, (label, span[0], span[1], candidate_weight)))
-        return _by_start(chosen)
+        return _settled(_by_start(chosen))
 
 
 def weigh_pairs(const int64_t[::1] indptr, const int64_t[::1] indices, const double[:, :] contributions,
@@ -213,14 +227,14 @@ def weigh_pairs(const int64_t[::1] indptr, const int64_t[::1] indices, const dou
     (``_kind_weights``). ``cue_ok`` is the tables' per-column verdict (-1: not judged yet), filled in
     through ``judge(column)`` as the reference fills it."""
     cdef Py_ssize_t n_pairs = len(rows), p, e, j, r, k, kind
-    cdef list found = [[] for _ in range(n_pairs)], lexicon_weights = [], ranked
+    cdef list found = [None] * n_pairs, lexicon_weights = [], ranked
     cdef int64_t c
     cdef double w, lexicon_weight
     kinds_array = np.zeros((n_pairs, n_kinds), dtype=np.float64)
     cdef double[:, ::1] kinds = kinds_array
     for p in range(n_pairs):
         r, k = rows[p], ks[p]
-        ranked = <list>found[p]
+        ranked = []
         lexicon_weight = 0.0
         for e in range(indptr[r], indptr[r + 1]):
             c = indices[e]
@@ -240,8 +254,9 @@ def weigh_pairs(const int64_t[::1] indptr, const int64_t[::1] indices, const dou
             while j > 0 and <double>(<tuple>ranked[j - 1])[1] < w:  # after every earlier one at least as strong
                 j -= 1
             if j < keep:
-                ranked.insert(j, (c, w))
+                ranked.insert(j, provenance_settle((c, w)))
                 if len(ranked) > keep:
                     ranked.pop()
+        found[p] = _settled(ranked)
         lexicon_weights.append(lexicon_weight)
     return found, lexicon_weights, kinds_array

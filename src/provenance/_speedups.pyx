@@ -82,7 +82,7 @@ def lexicon_hits(tuple labels, list spans, list sentences, list starts, object h
     """``cues.Lexicon.find_many``'s loop: each label's match spans in the joined sentences, as a
     ``hit_type`` (label, start, end) in the sentence it falls in, a tuple per sentence; empty matches
     and matches running past their sentence's end are refused."""
-    cdef list found = [[] for _ in sentences]
+    cdef list found = [None] * len(sentences)  # a sentence's list made at its first hit
     cdef Py_ssize_t i, start, end, low, high, middle, n = len(starts)
     for label, label_spans in zip(labels, spans):
         for start, end in <list>label_spans:
@@ -95,9 +95,11 @@ def lexicon_hits(tuple labels, list spans, list sentences, list starts, object h
                     low = middle + 1
             i = low - 1
             if start < end <= <Py_ssize_t>starts[i] + len(<str>sentences[i]):
+                if found[i] is None:
+                    found[i] = []
                 (<list>found[i]).append(provenance_named(hit_type, (label, start - <Py_ssize_t>starts[i],
                                                                     end - <Py_ssize_t>starts[i])))
-    return [provenance_settle(tuple(hits)) if hits else () for hits in found]
+    return [provenance_settle(tuple(hits)) if hits is not None else () for hits in found]
 
 
 cdef inline Py_ssize_t _feature_token_end(int kind, const void* data, Py_ssize_t i, Py_ssize_t n) noexcept:

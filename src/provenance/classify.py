@@ -214,7 +214,7 @@ def select_cues(
     ks: list[int],
     model: Model,
     tables: ColumnTables,
-) -> list[list[CueSpan]]:
+) -> list[Sequence[CueSpan]]:
     """The cues of every flagged (sentence, label) pair: its frames, its lexicon hits, then its strongest
     sourcing-word n-grams.
 
@@ -238,7 +238,7 @@ def select_cues(
 
 def _pair_weights(
     matrix: Matrix, contributions: np.ndarray, rows: list[int], ks: list[int], model: Model, tables: ColumnTables
-) -> tuple[list[list[tuple[int, float]]], list[float], np.ndarray]:
+) -> tuple[list[Sequence[tuple[int, float]]], list[float], np.ndarray]:
     """Per flagged pair: its candidate n-grams, what its lexicon column adds, and what each source kind's
     frame features add (see the three functions below)."""
     compiled = speedups.native_cues()
@@ -318,7 +318,7 @@ def _frame_span(frame: Frame) -> tuple[int, int]:
     return min(raw.cue_start, raw.source_start), max(raw.cue_end, raw.source_end)
 
 
-def _ranked_candidates(entries: _PairEntries, n_pairs: int, tables: ColumnTables) -> list[list[tuple[int, float]]]:
+def _ranked_candidates(entries: _PairEntries, n_pairs: int, tables: ColumnTables) -> list[Sequence[tuple[int, float]]]:
     """Per pair, up to ``2 * MAX_CUES_PER_LABEL`` (column, weight) that may explain it, strongest first
     (ties in stored order): entries that add to the label's log-odds and hold showable words."""
     positive = entries.weight > 0
@@ -331,7 +331,7 @@ def _ranked_candidates(entries: _PairEntries, n_pairs: int, tables: ColumnTables
     found: list[list[tuple[int, float]]] = [[] for _ in range(n_pairs)]
     for p, c, w in zip(pair[top].tolist(), column[top].tolist(), weight[top].tolist()):
         found[p].append((c, w))
-    return found
+    return list[Sequence[tuple[int, float]]](found)
 
 
 def _lexicon_weights(entries: _PairEntries, n_pairs: int, ks: list[int], model: Model) -> list[float]:
@@ -349,7 +349,7 @@ def _choose(
     frame_cues: list[CueSpan],
     hits: Sequence[CueMatch],
     lexicon_weight: float,
-    candidates: list[tuple[int, float]],
+    candidates: Sequence[tuple[int, float]],
     span_of: Callable[[int], tuple[int, int] | None],
 ) -> list[CueSpan]:
     """Pick the words behind one label: its frames, then its lexicon hits, then the candidate columns'

@@ -58,6 +58,7 @@ class Language(NamedTuple):
 
 
 UNDETERMINED: Final = Language(None)
+_ENGLISH: Final = Language("en")  # one instance for the common answer
 
 
 def detect_language(text: str) -> Language:
@@ -66,7 +67,7 @@ def detect_language(text: str) -> Language:
     if next(islice(filter(str.isalpha, sample), MIN_LETTERS - 1, None), None) is None:  # fewer letters: stop at 20
         return UNDETERMINED
     if english_share(sample) >= MIN_ENGLISH_SHARE:
-        return Language("en")
+        return _ENGLISH
     # fastText reads one line of valid UTF-8: no line breaks, no lone surrogates.
     line = " ".join(sample.encode("utf-8", "replace").decode("utf-8").split())
     (label,), (confidence,) = _detector().predict(line, k=1)

@@ -140,7 +140,8 @@ class Scorer:
         model = self.model
         lexicon = default_lexicon()
         texts = [[s.text for s in sentences] for _, sentences in batch]
-        frames = [lexicon.attribute(article) for article in texts]
+        # Tuples: a batch holds them through many collections, and the collector need not follow them.
+        frames = [tuple(lexicon.attribute(article)) for article in texts]
         predictions = predict([t for article in texts for t in article], model, [f for fs in frames for f in fs])
         parts = []
         start = 0
@@ -181,7 +182,7 @@ class _Parts(NamedTuple):
     """An article's result before it is built: all of ``_article_score``'s arguments but the text."""
 
     sentences: tuple[Sentence, ...]
-    frames: list[tuple[Frame, ...]]
+    frames: tuple[tuple[Frame, ...], ...]
     predictions: Predictions
     version: str
     language: Language
@@ -258,7 +259,7 @@ def _check_rules(rules: object, caller: str) -> None:
 def _article_score(
     text: str,
     sentences: tuple[Sentence, ...],
-    frames: list[tuple[Frame, ...]],
+    frames: tuple[tuple[Frame, ...], ...],
     predictions: Predictions,
     version: str,
     language: Language,

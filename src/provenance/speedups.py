@@ -48,7 +48,7 @@ class NativeCues(Protocol):
         self, indptr: np.ndarray, indices: np.ndarray, contributions: np.ndarray, rows: list[int], ks: list[int],
         cue_ok: np.ndarray, judge: Callable[[int], bool], frame_kinds: np.ndarray, lexicon_columns: np.ndarray,
         n_kinds: int, keep: int, /,
-    ) -> tuple[list[list[tuple[int, float]]], list[float], np.ndarray]:
+    ) -> tuple[list[Sequence[tuple[int, float]]], list[float], np.ndarray]:
         """``classify._pair_weights``."""
 
 
@@ -60,12 +60,12 @@ class CueChooser(Protocol):
         """``classify.flagged``."""
 
     def choose_all(self, rows: list[int], ks: list[int], lexicon_weights: list[float],
-                   candidates: list[list[tuple[int, float]]], kind_weights: np.ndarray, frames: Sequence[tuple[Any, ...]],
+                   candidates: Sequence[Sequence[tuple[int, float]]], kind_weights: np.ndarray, frames: Sequence[tuple[Any, ...]],
                    sentences: Sequence[str], hits: Sequence[Sequence[Any]], span_of: Callable[[int, int], Any], /,
-                   ) -> list[list[Any]]:
+                   ) -> list[Sequence[Any]]:
         """The loop of ``classify.select_cues``: the cues of each flagged pair."""
 
-    def shown(self, n_sentences: int, rows: list[int], ks: list[int], chosen: list[list[Any]], /,
+    def shown(self, n_sentences: int, rows: list[int], ks: list[int], chosen: Sequence[Sequence[Any]], /,
               ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         """The loop of ``classify.labels_and_cues``: each sentence's labels and cues."""
 
