@@ -11,5 +11,7 @@ class Builder:
     def article(
         self, text: str, sentences: Sequence[tuple[str, int, int]], frames: Sequence[tuple[Any, ...]],
         labels: list[tuple[str, ...]], probabilities: Any, cues: list[tuple[Any, ...]],
-        counts: dict[str, int], risk: float, level: str, version: str, language: str | None, supported: bool,
+        risk: float, level: str, version: str, language: str | None, supported: bool,
     ) -> Any: ...
+
+def plain(value: Any) -> Any: ...

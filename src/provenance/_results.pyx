@@ -187,3 +187,14 @@ cdef class Builder:
                 "kind": frame[1], "refers_to": refers_to,
             }, _ATTRIBUTION_FIELDS, self.slots))
         return _untracked(tuple(out)) if out else ()
+
+
+def plain(value):
+    """``value`` with every tuple within it (through tuples and lists) made a plain tuple: NamedTuples
+    become what the builder reads by position, and pickle without a Python call each (a worker's
+    results travel to the caller this way)."""
+    if type(value) is list:
+        return [plain(item) for item in <list>value]
+    if isinstance(value, tuple):
+        return tuple([plain(item) for item in <tuple>value])
+    return value

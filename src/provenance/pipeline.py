@@ -368,7 +368,8 @@ def _parallel_scores(scorer: Scorer, texts: Iterable[str], n_jobs: int) -> Itera
     sent: deque[list[str]] = deque()  # batches handed to joblib, whose results come back in this order
     stop: list[bool] = []  # set once the caller is done: no further batch is read
     batches = _batches(texts, _BATCH_SIZE, failure, sent, stop)
-    jobs = (delayed(_score_batch)(batch, payload, scorer.max_chars, scorer.rules) for batch in batches)
+    plain = speedups.result_builder(_RESULT_TYPES) is not None  # this process builds from plain tuples
+    jobs = (delayed(_score_batch)(batch, payload, scorer.max_chars, scorer.rules, plain) for batch in batches)
     outcomes = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
     try:
         for outcome in outcomes:
@@ -426,21 +427,30 @@ class _Outcome(NamedTuple):
     error: Exception | None
 
 
-def _score_batch(texts: list[str], model: Model | None, max_chars: int, rules: HouseRules | None) -> _Outcome:
-    """Worker side: score a batch with the shipped model (cached per process) or the one sent."""
+def _score_batch(
+    texts: list[str], model: Model | None, max_chars: int, rules: HouseRules | None, plain: bool = False
+) -> _Outcome:
+    """Worker side: score a batch with the shipped model (cached per process) or the one sent.
+    ``plain``: the caller builds with the compiled builder, which reads sentences, frames and cues as
+    plain tuples; sent so, they pickle and unpickle several times faster than as NamedTuples."""
     scorer = Scorer(model, max_chars=max_chars, rules=rules)
     segmented: list[tuple[str, tuple[Sentence, ...]]] = []
     try:
         for text in texts:  # as score_many checks and cuts them, then one featuriser pass for the batch
             segmented.append((text, scorer._sentences(text)))
     except Exception as error:  # noqa: BLE001 - sent back and raised in the caller, after these results
-        return _Outcome(_parts_of(scorer, segmented), _picklable(error))
-    return _Outcome(_parts_of(scorer, segmented), None)
+        return _Outcome(_parts_of(scorer, segmented, plain), _picklable(error))
+    return _Outcome(_parts_of(scorer, segmented, plain), None)
 
 
-def _parts_of(scorer: Scorer, segmented: list[tuple[str, tuple[Sentence, ...]]]) -> list[_Parts]:
+def _parts_of(scorer: Scorer, segmented: list[tuple[str, tuple[Sentence, ...]]], plain: bool) -> list[_Parts]:
     """The parts of each article of a worker's batch, scored a featuriser chunk at a time."""
-    return [part for run in _chunked(segmented) for part in scorer._scored_parts(run)]
+    parts = [part for run in _chunked(segmented) for part in scorer._scored_parts(run)]
+    flatten = speedups.plain_tuples() if plain else None
+    if flatten is None:
+        return parts
+    return [part._replace(sentences=flatten(part.sentences), frames=flatten(part.frames),
+                          predictions=part.predictions._replace(cues=flatten(part.predictions.cues))) for part in parts]
 
 
 def _picklable(error: Exception) -> Exception:

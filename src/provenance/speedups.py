@@ -204,6 +204,15 @@ def cue_chooser(constants: tuple[Any, ...]) -> CueChooser | None:
     return choose
 
 
+def plain_tuples() -> Callable[[Any], Any] | None:
+    """The compiled ``_results.plain`` (NamedTuples within tuples and lists made plain tuples, which the
+    compiled result builder reads as well), or None when the builder is not compiled."""
+    if _results is None:
+        return None
+    plain: Callable[[Any], Any] = _results.plain
+    return plain
+
+
 def result_builder(types: tuple[Any, ...]) -> ResultBuilder | None:
     """The compiled body of ``pipeline._article_score``, built once per tuple of result types (article,
     sentence, cue, attribution, span, frozen mapping, labels); None: validate plain data instead."""
