@@ -725,7 +725,7 @@ cdef class Resolver:
         return out
 
     cdef object _antecedent(self, frame, str sentence, Py_ssize_t index, list history):
-        cdef Py_ssize_t n, where, source_start = frame[3]
+        cdef Py_ssize_t n, where, source_start = frame[3], source_end, space
         head = frame[8]
         if frame[5] == "pronoun":
             wanted = self.wanted.get(head, self.person_kinds)
@@ -737,7 +737,9 @@ cdef class Resolver:
                 if kind in wanted and not (singular and earlier[9]):
                     return history[n]
             return None
-        first = sentence[source_start : frame[4]].split(" ", 1)[0].lower()
+        source_end = frame[4]
+        space = sentence.find(" ", source_start, source_end)
+        first = sentence[source_start : space if space >= 0 else source_end].lower()  # the first word
         if first not in self.definite:
             return None
         for n in range(len(history) - 1, -1, -1):
