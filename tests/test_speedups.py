@@ -280,11 +280,8 @@ def test_a_reader_whose_interned_tokens_start_afresh_reads_identically() -> None
     sentences = [" ".join(chance.choice(GLUE + _lexicon_words()) for _ in range(chance.randint(1, 30)))
                  for _ in range(2_000)]
     lexicon = default_lexicon()
-    starts = [0]
-    for sentence in sentences[:-1]:
-        starts.append(starts[-1] + len(sentence) + 1)
     matches = find_spans([lexicon.scanner], "\n".join(sentences))[0]
-    small = _frames.read_frames(_frames.Reader(lexicon, interned_limit=8), sentences, starts, matches)
+    small = _frames.read_frames(_frames.Reader(lexicon, interned_limit=8), sentences, matches)
     with speedups.pure_python():
         reference = lexicon.find_many(sentences)
     assert sum(map(len, reference)) > 1_000 and small == reference

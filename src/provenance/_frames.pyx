@@ -275,18 +275,20 @@ cdef inline tuple _cue_entry(Reader r, str cue):
     return <tuple>entry if entry is not None else ("speech", "left", cue)
 
 
-def read_frames(Reader r, sentences, list starts, list matches):
-    """Frames of each sentence, as ``find_many``'s loop finds them and ``_drop_redundant`` keeps them."""
+def read_frames(Reader r, sentences, list matches):
+    """Frames of each sentence, as ``find_many``'s loop finds them and ``_drop_redundant`` keeps them;
+    ``matches`` are the cue spans in the sentences joined by newlines."""
     cdef list found = [[] for _ in sentences]
-    cdef Py_ssize_t i = 0, start, end, offset, tokenised = -1, n_starts = len(starts)
+    cdef Py_ssize_t i = 0, start, end, offset = 0, tokenised = -1, n_sentences = len(sentences)
     cdef _Words words = None
-    cdef str sentence, cue
+    cdef str sentence = sentences[0] if n_sentences else ""
+    cdef str cue
     cdef tuple entry
     for start, end in matches:
-        while i + 1 < n_starts and <Py_ssize_t>starts[i + 1] <= start:  # matches come in text order
+        while i + 1 < n_sentences and offset + len(sentence) + 1 <= start:  # matches come in text order
+            offset += len(sentence) + 1
             i += 1
-        offset = starts[i]
-        sentence = sentences[i]
+            sentence = sentences[i]
         cue = sentence[start - offset : end - offset].lower()
         entry = _cue_entry(r, cue)
         frame = _sourceless(r, sentence, start - offset, end - offset, entry)

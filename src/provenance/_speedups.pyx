@@ -78,12 +78,16 @@ cdef inline bint _ascii_lower(int kind, const void* data, Py_ssize_t start, Py_s
     return True
 
 
-def lexicon_hits(tuple labels, list spans, list sentences, list starts, object hit_type):
+def lexicon_hits(tuple labels, list spans, list sentences, object hit_type):
     """``cues.Lexicon.find_many``'s loop: each label's match spans in the joined sentences, as a
     ``hit_type`` (label, start, end) in the sentence it falls in, a tuple per sentence; empty matches
     and matches running past their sentence's end are refused."""
     cdef list found = [None] * len(sentences)  # a sentence's list made at its first hit
-    cdef Py_ssize_t i, start, end, low, high, middle, n = len(starts)
+    cdef list starts = [0] * len(sentences)  # where each sentence starts in the joined text
+    cdef Py_ssize_t i, start, end, low, high, middle, n = len(sentences), at = 0
+    for i in range(1, n):
+        at += len(<str>sentences[i - 1]) + 1
+        starts[i] = at
     for label, label_spans in zip(labels, spans):
         for start, end in <list>label_spans:
             low, high = 0, n  # bisect_right(starts, start) - 1

@@ -220,12 +220,12 @@ class AttributionLexicon:
 
     def find_many(self, sentences: Sequence[str]) -> list[list[RawFrame]]:
         """Frames of each sentence, from one scan over the sentences joined by newlines."""
-        starts = list(accumulate((len(s) + 1 for s in sentences[:-1]), initial=0))
-        found: list[list[RawFrame]] = [[] for _ in sentences]
         matches = find_spans([self.scanner], "\n".join(sentences))[0]
         compiled = speedups.frame_reader(self)
-        if compiled is not None:  # the loop below, compiled
-            return compiled(sentences, starts, matches)
+        if compiled is not None:  # the loop below, compiled (where each sentence starts, too)
+            return compiled(sentences, matches)
+        starts = list(accumulate((len(s) + 1 for s in sentences[:-1]), initial=0))
+        found: list[list[RawFrame]] = [[] for _ in sentences]
         tokenised: tuple[int, _Words] | None = None  # matches come in text order: one sentence's tokens kept
         for start, end in matches:
             i = bisect_right(starts, start) - 1

@@ -63,12 +63,11 @@ class Lexicon:
     def hits_of(self, sentences: Sequence[str]) -> list[tuple[CueMatch, ...]]:
         """:meth:`find_many` as scoring holds it: each sentence's hits as a tuple (most are the empty
         tuple), which the cyclic garbage collector need not follow, however long a batch keeps them."""
-        starts = list(accumulate((len(s) + 1 for s in sentences[:-1]), initial=0))
         spans = find_spans([pattern for _, pattern in self.patterns], "\n".join(sentences))
         native = speedups.native()
-        if native is not None:  # the loop below, compiled
-            return native.lexicon_hits(tuple(label for label, _ in self.patterns), spans, list(sentences), starts,
-                                       CueMatch)
+        if native is not None:  # the loop below, compiled (where each sentence starts, too)
+            return native.lexicon_hits(tuple(label for label, _ in self.patterns), spans, list(sentences), CueMatch)
+        starts = list(accumulate((len(s) + 1 for s in sentences[:-1]), initial=0))
         found: list[list[CueMatch]] = [[] for _ in sentences]
         for (label, _), label_spans in zip(self.patterns, spans):
             for start, end in label_spans:

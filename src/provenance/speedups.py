@@ -27,8 +27,8 @@ PURE_PYTHON_VARIABLE: Final = "PROVENANCE_PURE_PYTHON"
 _T = TypeVar("_T", bound=tuple[Any, ...])
 _S = TypeVar("_S", bound=tuple[Any, ...])
 _H = TypeVar("_H", bound=tuple[Any, ...])
-#: (sentences, where each starts in the joined text, cue matches in it) -> frames of each sentence.
-FrameReader = Callable[[Sequence[str], list[int], list[tuple[int, int]]], "list[list[RawFrame]]"]
+#: (sentences, cue matches in the sentences joined by newlines) -> frames of each sentence.
+FrameReader = Callable[[Sequence[str], list[tuple[int, int]]], "list[list[RawFrame]]"]
 
 
 class TokenIndex(Protocol):
@@ -82,8 +82,7 @@ class Native(Protocol):
     def TokenIndex(self) -> TokenIndex: ...  # noqa: N802 - the extension's class
 
     def lexicon_hits(
-        self, labels: tuple[str, ...], spans: list[list[tuple[int, int]]], sentences: list[str], starts: list[int],
-        hit_type: type[_H], /,
+        self, labels: tuple[str, ...], spans: list[list[tuple[int, int]]], sentences: list[str], hit_type: type[_H], /,
     ) -> list[tuple[_H, ...]]: ...
 
     def feature_token_span(self, sentence: str, first: int, last: int, /) -> tuple[int, int]: ...
