@@ -520,3 +520,27 @@ def test_pure_python_switches_the_path_and_back() -> None:
     with speedups.pure_python():
         assert not provenance.speedups_enabled() and speedups.native() is None
     assert provenance.speedups_enabled() == before
+
+
+@needs_extension
+def test_labels_and_cues_gather_pairs_in_any_order_as_the_reference_does() -> None:
+    """The compiled gathering walks each sentence's run of pairs (flagged pairs come in reading order);
+    pairs out of that order, or a pair without cues, still give the reference's labels and cues."""
+    from provenance import classify
+
+    chooser = speedups.cue_chooser(classify._CHOICE_CONSTANTS)
+    assert chooser is not None
+    cue = classify.CueSpan
+    rows, ks = [2, 0, 2, 1, 0, 2], [0, 3, 1, 2, 6, 4]
+    chosen = [(cue(LABELS[0], 0, 3, 1.0),), (), (cue(LABELS[1], 4, 9, 0.5), cue(LABELS[1], 10, 12, 0.25)),
+              (cue(LABELS[2], 1, 2, 2.0),), (cue(LABELS[6], 0, 5, 0.75),), (cue(LABELS[4], 13, 20, 0.1),)]
+    for order in ([0, 1, 2, 3, 4, 5], [1, 4, 3, 0, 2, 5], [5, 4, 3, 2, 1, 0]):
+        pair_rows, pair_ks, pair_cues = ([values[n] for n in order] for values in (rows, ks, chosen))
+        labels: list[list[str]] = [[] for _ in range(4)]
+        cues: list[list[Any]] = [[] for _ in range(4)]
+        for i, k, found in zip(pair_rows, pair_ks, pair_cues):
+            if found:
+                labels[i].append(LABELS[k])
+                cues[i].extend(found)
+        shown = chooser.shown(4, pair_rows, pair_ks, pair_cues)
+        assert shown == ([tuple(x) for x in labels], [tuple(x) for x in cues])
