@@ -43,7 +43,8 @@ def article_risk(probabilities: np.ndarray, labels: Sequence[Sequence[LabelId]])
     if probabilities.shape[0] == 0:
         return 0.0
     native = speedups.native()
-    if native is not None:  # the same sums in one compiled pass, without the small arrays' fixed costs
+    if native is not None and probabilities.dtype == np.float64:  # the same sums in one compiled pass
+        # (other dtypes, such as a caller's float32, are summed in their own precision by numpy below)
         return native.article_risk(probabilities, labels if isinstance(labels, list) else list(labels), LABEL_INDEX,
                                    _FLAG_COLUMNS, _POSITIVE_COLUMN, ON_RECORD_WEIGHT, NEUTRAL_WEIGHT, PRIOR)
     shown = np.zeros(probabilities.shape, dtype=bool)
