@@ -1,9 +1,11 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
-"""Compiled cue choice: ``classify.select_cues``'s loop over flagged (sentence, label) pairs.
+"""Compiled cue choice: ``classify``'s loops over flagged (sentence, label) pairs.
 
-A port of ``classify._choose`` and the helpers it calls (``_frame_cues``, ``_frame_span``,
-``_words_only``, ``_apart``), which stay the definition; ``tests/test_speedups.py`` holds the two equal.
-Sorting is the reference's stable sort, written as an insertion (each list holds a few cues).
+Ports of ``classify.flagged``, ``_pair_weights``, ``_choose`` and the helpers it calls (``_frame_cues``,
+``_frame_span``, ``_words_only``, ``_apart``) and of ``labels_and_cues``'s gathering, which stay the
+definition; ``tests/test_speedups.py`` holds the two equal. Sorting is the reference's stable sort,
+written as an insertion (each list holds a few cues). What a batch keeps (chosen cues, candidates,
+each sentence's labels and cues) is returned as untracked tuples, which the collector never follows.
 """
 
 from cpython.unicode cimport Py_UNICODE_ISALNUM

@@ -218,7 +218,8 @@ def select_cues(
     """The cues of every flagged (sentence, label) pair: its frames, its lexicon hits, then its strongest
     sourcing-word n-grams.
 
-    The n-gram candidates of all pairs are ranked at once (one lexsort); only the few at the top of
+    The n-gram candidates of all pairs are ranked at once (one lexsort here; one pass over each
+    flagged row's entries in the compiled path); only the few at the top of
     each pair are then checked one by one for words and overlaps.
     """
     candidates, lexicon_weights, kind_weights = _pair_weights(featured.matrix, contributions, rows, ks, model, tables)
