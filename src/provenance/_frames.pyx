@@ -92,21 +92,27 @@ cdef class _Interned:
         free(self.rows)
 
     cdef int _clear(self, Py_ssize_t capacity) except -1:
+        # The new lists first: making a Python object can run the collector, and a finaliser can let
+        # another thread in, which must not find new arrays beside the old lists. Nothing after them
+        # makes a Python object until the table is whole again.
+        cdef list texts = [], lows = []
+        cdef uint64_t* hashes = <uint64_t*>calloc(capacity, sizeof(uint64_t))
+        cdef Py_ssize_t* rows = <Py_ssize_t*>malloc(capacity * sizeof(Py_ssize_t))
+        if hashes == NULL or rows == NULL:
+            free(hashes)
+            free(rows)
+            raise MemoryError()
         free(self.hashes)
         free(self.rows)
-        self.hashes = <uint64_t*>calloc(capacity, sizeof(uint64_t))
-        self.rows = <Py_ssize_t*>malloc(capacity * sizeof(Py_ssize_t))
-        if self.hashes == NULL or self.rows == NULL:
-            raise MemoryError()
-        self.mask = capacity - 1
-        self.texts, self.lows = [], []
+        self.hashes, self.rows, self.mask = hashes, rows, capacity - 1
+        self.texts, self.lows = texts, lows
         return 0
 
     cdef Py_ssize_t find(self, str sentence, int kind, const void* data, Py_ssize_t start, Py_ssize_t end) except -1:
         """The row of ``sentence[start:end]``, added when new."""
         cdef uint64_t code = 14695981039346656037ULL  # FNV-1a over the code points
         cdef Py_ssize_t i, slot, row
-        cdef str text
+        cdef str text, low
         for i in range(start, end):
             code = (code ^ <uint64_t>_at(kind, data, i)) * 1099511628211ULL
         code |= 1  # 0 marks an empty slot
@@ -118,10 +124,11 @@ cdef class _Interned:
         if len(self.texts) >= self.limit:  # afresh: words already read keep their strings
             self._clear(1 << 12)
             return self.find(sentence, kind, data, start, end)
+        text = sentence[start:end]  # both strings made before the table changes (see _clear)
+        low = text if _ascii_lower(kind, data, start, end) else text.lower()  # lower already: no copy
         row = len(self.texts)
-        text = sentence[start:end]
         self.texts.append(text)
-        self.lows.append(text if _ascii_lower(kind, data, start, end) else text.lower())  # lower already: no copy
+        self.lows.append(low)
         self.hashes[slot] = code
         self.rows[slot] = row
         if 2 * len(self.texts) > self.mask:  # at most half full

@@ -734,8 +734,9 @@ def linear_rows(const int64_t[::1] indptr, const int64_t[::1] indices, const dou
 # --- language: language.english_share ----------------------------------------------------------
 
 
-cdef object _function_words = None  # the last word set seen, and its words as codes
-cdef list _function_codes = []
+# (the last word set seen, its words as codes): one tuple, replaced whole, so that a thread never reads
+# one set's codes beside another set.
+cdef tuple _function_codes = (None, [])
 
 
 cdef inline uint64_t _ascii_code(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
@@ -752,12 +753,14 @@ cdef inline uint64_t _ascii_code(int kind, const void* data, Py_ssize_t start, P
 
 cdef list _codes_of(frozenset function_words):
     """The codes of the words made of at most eight ASCII letters (no other can match a run)."""
-    global _function_words, _function_codes
-    if function_words is not _function_words:
-        _function_codes = sorted({_ascii_code(PyUnicode_KIND(word), PyUnicode_DATA(word), 0, len(word)) for word in function_words
-                                  if 0 < len(word) <= 8 and word.isascii() and word.isalpha() and word.islower()})
-        _function_words = function_words
-    return _function_codes
+    global _function_codes
+    cdef tuple cached = _function_codes
+    if cached[0] is not function_words:
+        cached = (function_words, sorted({_ascii_code(PyUnicode_KIND(word), PyUnicode_DATA(word), 0, len(word))
+                                          for word in function_words
+                                          if 0 < len(word) <= 8 and word.isascii() and word.isalpha() and word.islower()}))
+        _function_codes = cached
+    return <list>cached[1]
 
 
 def english_share(str sample, frozenset function_words, Py_ssize_t longest):
