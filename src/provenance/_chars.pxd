@@ -47,3 +47,27 @@ cdef inline Py_ssize_t _word_end(int kind, const void* data, Py_ssize_t i, Py_ss
         while i < n and _word(_at(kind, data, i)):
             i += 1
     return i
+
+
+cdef inline bint _same(str token, int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Whether ``token`` equals the characters ``start:end`` of a string read through ``kind`` and ``data``."""
+    cdef Py_ssize_t i
+    if PyUnicode_GET_LENGTH(token) != end - start:
+        return False
+    cdef int token_kind = PyUnicode_KIND(token)
+    cdef const void* token_data = PyUnicode_DATA(token)
+    for i in range(end - start):
+        if _at(token_kind, token_data, i) != _at(kind, data, start + i):
+            return False
+    return True
+
+
+cdef inline bint _ascii_lower(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Whether characters ``start:end`` are ASCII without a capital, so that lower-casing leaves them as they are."""
+    cdef Py_UCS4 c
+    cdef Py_ssize_t i
+    for i in range(start, end):
+        c = _at(kind, data, i)
+        if c >= 128 or (u'A' <= c <= u'Z'):
+            return False
+    return True

@@ -11,9 +11,10 @@ strings are interned, so that reading a sentence makes no object per token.
 
 from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISDIGIT, Py_UNICODE_ISSPACE, Py_UNICODE_ISUPPER
 from libc.stdint cimport uint64_t
-from libc.stdlib cimport calloc, free, malloc
+from libc.stdlib cimport free, malloc
 
-from provenance._chars cimport PyUnicode_DATA, PyUnicode_KIND, _at, _word, _word_end
+from provenance._chars cimport PyUnicode_DATA, PyUnicode_KIND, _ascii_lower, _at, _word, _word_end
+from provenance._strings cimport StringSlots, _slot_of, _slots_close, _slots_fill, _slots_open, _string_hash
 from provenance._tuples cimport provenance_named, provenance_settle
 
 
@@ -75,111 +76,40 @@ cdef class _Interned:
     """Each distinct token's text and lower-cased text, made once: a token already seen is found from
     its characters (a hash of its code points, then one comparison), so no string is made for it."""
 
-    cdef uint64_t* hashes  # open addressing: each slot's hash (0: empty) ...
-    cdef Py_ssize_t* rows  # ... and index into texts and lows
-    cdef Py_ssize_t mask, limit
-    cdef list texts, lows
+    cdef StringSlots slots
+    cdef Py_ssize_t limit
+    cdef list texts, lows  # by row
 
     def __cinit__(self, Py_ssize_t limit):
         """``limit``: distinct tokens held before the table starts afresh."""
-        self.hashes = NULL
-        self.rows = NULL
         self.limit = limit
-        self._clear(1 << 12)
+        self.texts, self.lows = [], []
+        _slots_open(&self.slots, 1 << 12)
 
     def __dealloc__(self):
-        free(self.hashes)
-        free(self.rows)
-
-    cdef int _clear(self, Py_ssize_t capacity) except -1:
-        # The new lists first: making a Python object can run the collector, and a finaliser can let
-        # another thread in, which must not find new arrays beside the old lists. Nothing after them
-        # makes a Python object until the table is whole again.
-        cdef list texts = [], lows = []
-        cdef uint64_t* hashes = <uint64_t*>calloc(capacity, sizeof(uint64_t))
-        cdef Py_ssize_t* rows = <Py_ssize_t*>malloc(capacity * sizeof(Py_ssize_t))
-        if hashes == NULL or rows == NULL:
-            free(hashes)
-            free(rows)
-            raise MemoryError()
-        free(self.hashes)
-        free(self.rows)
-        self.hashes, self.rows, self.mask = hashes, rows, capacity - 1
-        self.texts, self.lows = texts, lows
-        return 0
+        _slots_close(&self.slots)
 
     cdef Py_ssize_t find(self, str sentence, int kind, const void* data, Py_ssize_t start, Py_ssize_t end) except -1:
-        """The row of ``sentence[start:end]``, added when new."""
-        cdef uint64_t code = 14695981039346656037ULL  # FNV-1a over the code points
-        cdef Py_ssize_t i, slot, row
-        cdef str text, low
-        for i in range(start, end):
-            code = (code ^ <uint64_t>_at(kind, data, i)) * 1099511628211ULL
-        code |= 1  # 0 marks an empty slot
-        slot = <Py_ssize_t>(code & <uint64_t>self.mask)
-        while self.hashes[slot] != 0:
-            if self.hashes[slot] == code and _same(<str>self.texts[self.rows[slot]], kind, data, start, end):
-                return self.rows[slot]
-            slot = (slot + 1) & self.mask
+        """The row of ``sentence[start:end]``, added when new.
+
+        Every Python object is made before the table changes: making one can run the collector, and a
+        finaliser can let another thread in, which must find the lists and the slots in step."""
+        cdef uint64_t code = _string_hash(kind, data, start, end)
+        cdef Py_ssize_t slot = _slot_of(&self.slots, self.texts, code, kind, data, start, end)
+        cdef list texts, lows
+        if self.slots.hashes[slot] != 0:
+            return self.slots.rows[slot]
         if len(self.texts) >= self.limit:  # afresh: words already read keep their strings
-            self._clear(1 << 12)
-            return self.find(sentence, kind, data, start, end)
-        text = sentence[start:end]  # both strings made before the table changes (see _clear)
+            texts, lows = [], []
+            _slots_open(&self.slots, 1 << 12)
+            self.texts, self.lows = texts, lows
+            slot = _slot_of(&self.slots, self.texts, code, kind, data, start, end)
+        text = sentence[start:end]
         low = text if _ascii_lower(kind, data, start, end) else text.lower()  # lower already: no copy
-        row = len(self.texts)
         self.texts.append(text)
         self.lows.append(low)
-        self.hashes[slot] = code
-        self.rows[slot] = row
-        if 2 * len(self.texts) > self.mask:  # at most half full
-            self._grow()
-        return row
-
-    cdef int _grow(self) except -1:
-        cdef uint64_t* old_hashes = self.hashes
-        cdef Py_ssize_t* old_rows = self.rows
-        cdef Py_ssize_t old_capacity = self.mask + 1, capacity = 2 * (self.mask + 1), k, slot
-        self.hashes = <uint64_t*>calloc(capacity, sizeof(uint64_t))
-        self.rows = <Py_ssize_t*>malloc(capacity * sizeof(Py_ssize_t))
-        if self.hashes == NULL or self.rows == NULL:
-            free(old_hashes)
-            free(old_rows)
-            raise MemoryError()
-        self.mask = capacity - 1
-        for k in range(old_capacity):
-            if old_hashes[k] != 0:
-                slot = <Py_ssize_t>(old_hashes[k] & <uint64_t>self.mask)
-                while self.hashes[slot] != 0:
-                    slot = (slot + 1) & self.mask
-                self.hashes[slot] = old_hashes[k]
-                self.rows[slot] = old_rows[k]
-        free(old_hashes)
-        free(old_rows)
-        return 0
-
-
-cdef inline bint _same(str token, int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
-    """Whether ``token`` equals the characters ``start:end`` of a string read through ``kind`` and ``data``."""
-    cdef Py_ssize_t i
-    if len(token) != end - start:
-        return False
-    cdef int token_kind = PyUnicode_KIND(token)
-    cdef const void* token_data = PyUnicode_DATA(token)
-    for i in range(end - start):
-        if _at(token_kind, token_data, i) != _at(kind, data, start + i):
-            return False
-    return True
-
-
-cdef inline bint _ascii_lower(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
-    """Whether characters ``start:end`` are ASCII without a capital, so that lower-casing leaves them as they are."""
-    cdef Py_UCS4 c
-    cdef Py_ssize_t i
-    for i in range(start, end):
-        c = _at(kind, data, i)
-        if c >= 128 or (u'A' <= c <= u'Z'):
-            return False
-    return True
+        _slots_fill(&self.slots, slot, code, len(self.texts) - 1, len(self.texts))
+        return len(self.texts) - 1
 
 
 cdef class _Words:

@@ -29,9 +29,8 @@ cdef extern from *:
 
 import numpy as np
 
-from provenance._chars cimport (
-    PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND, _at, _feature_mark, _word, _word_end,
-)
+from provenance._chars cimport PyUnicode_DATA, PyUnicode_KIND, _ascii_lower, _at, _feature_mark, _word, _word_end
+from provenance._strings cimport StringSlots, _slot_of, _slots_close, _slots_fill, _slots_open, _string_hash
 from provenance._tuples cimport provenance_named, provenance_settle
 
 
@@ -65,17 +64,6 @@ def attribution_tokens(str sentence, object tok_type):
             tokens.append(provenance_named(tok_type, (text, start, end, low)))
         i = end
     return tokens, starts
-
-
-cdef inline bint _ascii_lower(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
-    """Whether characters ``start:end`` are ASCII without a capital, so that lower-casing leaves them as they are."""
-    cdef Py_UCS4 c
-    cdef Py_ssize_t i
-    for i in range(start, end):
-        c = _at(kind, data, i)
-        if c >= 128 or (u'A' <= c <= u'Z'):
-            return False
-    return True
 
 
 def lexicon_hits(tuple labels, list spans, list sentences, object hit_type):
@@ -162,19 +150,15 @@ cdef class TokenIndex:
     string. The compiled counterpart of ``columns._TokenTable``'s index (the table itself, and the
     descriptions in it, stay in Python)."""
 
-    cdef uint64_t[::1] hashes  # open addressing: each slot's token hash (0: empty) ...
-    cdef int64_t[::1] rows  # ... and row
+    cdef StringSlots slots
     cdef list texts  # row -> the token
-    cdef Py_ssize_t mask
 
-    def __init__(self):
-        self._clear(1 << 12)
-
-    cdef void _clear(self, Py_ssize_t capacity):
-        self.hashes = np.zeros(capacity, dtype=np.uint64)
-        self.rows = np.zeros(capacity, dtype=np.int64)
+    def __cinit__(self):
         self.texts = []
-        self.mask = capacity - 1
+        _slots_open(&self.slots, 1 << 12)
+
+    def __dealloc__(self):
+        _slots_close(&self.slots)
 
     def __len__(self):
         return len(self.texts)
@@ -185,7 +169,8 @@ cdef class TokenIndex:
         tokens from there on, :meth:`tokens_from`, need describing). An index holding more than
         ``max_tokens`` tokens starts afresh first (then ``first_new`` is 0: every row is rewritten)."""
         if len(self.texts) > max_tokens:
-            self._clear(1 << 12)
+            self.texts = []
+            _slots_open(&self.slots, 1 << 12)
         cdef Py_ssize_t first_new = len(self.texts), total = 0, i, n, end, count = 0, s
         cdef str sentence
         for sentence in sentences:
@@ -216,55 +201,16 @@ cdef class TokenIndex:
         """The tokens of rows ``row`` onwards, in row order."""
         return self.texts[row:]
 
-    cdef int64_t _row(self, str sentence, int kind, const void* data, Py_ssize_t start, Py_ssize_t end) except -1:
+    cdef Py_ssize_t _row(self, str sentence, int kind, const void* data, Py_ssize_t start, Py_ssize_t end) except -1:
         """The row of ``sentence[start:end]`` (read through ``kind`` and ``data``), added as a new row when
         not seen before."""
-        cdef uint64_t code = 14695981039346656037ULL  # FNV-1a over the code points
-        cdef Py_ssize_t i, slot, row
-        for i in range(start, end):
-            code = (code ^ <uint64_t>_at(kind, data, i)) * 1099511628211ULL
-        code |= 1  # 0 marks an empty slot
-        slot = <Py_ssize_t>(code & <uint64_t>self.mask)
-        while self.hashes[slot] != 0:
-            if self.hashes[slot] == code and _same(<str>self.texts[self.rows[slot]], kind, data, start, end):
-                return self.rows[slot]
-            slot = (slot + 1) & self.mask
-        row = len(self.texts)
+        cdef uint64_t code = _string_hash(kind, data, start, end)
+        cdef Py_ssize_t slot = _slot_of(&self.slots, self.texts, code, kind, data, start, end)
+        if self.slots.hashes[slot] != 0:
+            return self.slots.rows[slot]
         self.texts.append(sentence[start:end])
-        self.hashes[slot] = code
-        self.rows[slot] = row
-        if 2 * len(self.texts) > self.mask:  # at most half full
-            self._grow()
-        return row
-
-    cdef void _grow(self):
-        cdef uint64_t[::1] old_hashes = self.hashes
-        cdef int64_t[::1] old_rows = self.rows
-        cdef Py_ssize_t capacity = 2 * (self.mask + 1), k, slot
-        self.hashes = np.zeros(capacity, dtype=np.uint64)
-        self.rows = np.zeros(capacity, dtype=np.int64)
-        self.mask = capacity - 1
-        for k in range(old_hashes.shape[0]):
-            if old_hashes[k] != 0:
-                slot = <Py_ssize_t>(old_hashes[k] & <uint64_t>self.mask)
-                while self.hashes[slot] != 0:
-                    slot = (slot + 1) & self.mask
-                self.hashes[slot] = old_hashes[k]
-                self.rows[slot] = old_rows[k]
-
-
-cdef inline bint _same(str token, int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
-    """Whether ``token`` equals the characters ``start:end`` of a string read through ``kind`` and ``data``."""
-    cdef Py_ssize_t i
-    cdef int token_kind = PyUnicode_KIND(token)
-    cdef const void* token_data = PyUnicode_DATA(token)
-    if PyUnicode_GET_LENGTH(token) != end - start:
-        return False
-    for i in range(end - start):
-        if _at(token_kind, token_data, i) != _at(kind, data, start + i):
-            return False
-    return True
-
+        _slots_fill(&self.slots, slot, code, len(self.texts) - 1, len(self.texts))
+        return len(self.texts) - 1
 
 
 cdef inline int64_t _lookup(const int64_t[::1] keys, const int64_t[::1] columns, int64_t key) noexcept:

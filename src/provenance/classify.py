@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
 from itertools import islice
-from typing import Final, NamedTuple
+from typing import Final, NamedTuple, cast
 
 import numpy as np
 
@@ -332,7 +332,7 @@ def _ranked_candidates(entries: _PairEntries, n_pairs: int, tables: ColumnTables
     found: list[list[tuple[int, float]]] = [[] for _ in range(n_pairs)]
     for p, c, w in zip(pair[top].tolist(), column[top].tolist(), weight[top].tolist()):
         found[p].append((c, w))
-    return list[Sequence[tuple[int, float]]](found)
+    return cast("list[Sequence[tuple[int, float]]]", found)  # lists are sequences; no copy
 
 
 def _lexicon_weights(entries: _PairEntries, n_pairs: int, ks: list[int], model: Model) -> list[float]:

@@ -2,10 +2,10 @@
 
 The extension's modules are ``_speedups`` (segmentation, RE2 match loops, featuriser, linear model,
 language share, risk), ``_frames`` (frame reading, follow-ups, frame features), ``_cues`` (flagged
-pairs, cue weighing and choice) and ``_results`` (result building); ``_chars.pxd`` and ``_tuples.pxd``
-hold what they share at compile time. It is optional (an install without a C compiler is pure Python)
-and gives identical results, only faster; ``PROVENANCE_PURE_PYTHON=1`` in the environment forces the
-pure-Python path, for example to compare the two. Callers ask this module at each call, so
+pairs, cue weighing and choice) and ``_results`` (result building); ``_chars.pxd``, ``_strings.pxd``
+and ``_tuples.pxd`` hold what they share at compile time. It is optional (an install without a C
+compiler is pure Python) and gives identical results, only faster; ``PROVENANCE_PURE_PYTHON=1`` in
+the environment forces the pure-Python path, for example to compare the two. Callers ask this module at each call, so
 :func:`pure_python` can switch paths in one process (for the equality tests and the benchmark).
 """
 
